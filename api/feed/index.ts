@@ -1,0 +1,26 @@
+// GET /api/feed: a page of live posts, newest first. POST /api/feed: publish a verified Cloudinary upload.
+import { getApp } from "../../lib/app.js";
+import { authenticate } from "../../lib/auth.js";
+import { createPost, listFeed } from "../../lib/feed.js";
+import { cachedJson, json, readJson, readQuery, route } from "../../lib/http.js";
+import { CreatePostRequestSchema, FeedQuerySchema } from "../../lib/schemas.js";
+
+// The CDN answers polls for 2 s and may serve a stale page for 8 s more while it refetches: new posts show within
+// seconds, and expired ones are hidden by the client's own countdown.
+const PUBLIC_CACHE = "public, max-age=0, s-maxage=2, stale-while-revalidate=8";
+
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
+  async GET(request) {
+    const app = getApp();
+    if (app.config.readRequiresAuth) await authenticate(request, app.verifyToken);
+    const page = await listFeed(readQuery(request, FeedQuerySchema), app.feed);
+    return cachedJson(request, page, app.config.readRequiresAuth ? "private, no-store" : PUBLIC_CACHE);
+  },
+
+  async POST(request) {
+    const app = getApp();
+    const identity = await authenticate(request, app.verifyToken);
+    const post = await createPost(await readJson(request, CreatePostRequestSchema), identity, app.feed);
+    return json(post, 201);
+  },
+});

@@ -1,0 +1,15 @@
+// POST /api/feed/upload-signature: parameters, signed by the server, for one direct upload to Cloudinary.
+import { getApp } from "../../lib/app.js";
+import { authenticate } from "../../lib/auth.js";
+import { signUpload } from "../../lib/feed.js";
+import { json, readJson, route } from "../../lib/http.js";
+import { UploadSignatureRequestSchema } from "../../lib/schemas.js";
+
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
+  async POST(request) {
+    const app = getApp();
+    const identity = await authenticate(request, app.verifyToken);
+    const { mediaType } = await readJson(request, UploadSignatureRequestSchema);
+    return json(signUpload(mediaType, identity, app.feed), 200, { "Cache-Control": "no-store" });
+  },
+});

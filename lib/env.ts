@@ -1,0 +1,190 @@
+// The one module that reads the environment: validates every variable once and reports every problem together.
+import { existsSync, readFileSync } from "node:fs";
+import { parseEnv } from "node:util";
+import { z } from "zod";
+
+export type EnvSource = Record<string, string | undefined>;
+
+export type RedisConfig =
+  | { kind: "upstash"; url: string; token: string }
+  | { kind: "tcp"; url: string }
+  | { kind: "memory" };
+
+export type AuthConfig =
+  | { kind: "secret"; secret: string; issuer?: string; audience?: string }
+  | { kind: "jwks"; jwksUrl: string; issuer?: string; audience?: string }
+  | { kind: "dev"; secret: string };
+
+export interface MediaConfig {
+  cloudName: string;
+  apiKey: string;
+  apiSecret: string;
+  /** Base of the upload and Admin API (`https://api.cloudinary.com`, or the SDK's `upload_prefix`). */
+  apiBase: string;
+  /** Base of delivery URLs (`https://res.cloudinary.com`; the dev server's own media store locally). */
+  deliveryBase: string;
+  folder: string;
+  /** True when no Cloudinary account is configured and the dev server's local media store stands in. */
+  local: boolean;
+}
+
+export interface Config {
+  production: boolean;
+  port: number;
+  redis: RedisConfig;
+  redisTimeoutMs: number;
+  media: MediaConfig;
+  auth: AuthConfig;
+  feedTtlSeconds: number;
+  readRequiresAuth: boolean;
+  adminToken?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n- ${problems.join("\n- ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+// Secrets that only ever sign local, throw-away data; a production start refuses to run without real ones.
+const DEV_AUTH_SECRET = "dev-only-auth-secret-not-for-production-use-0001";
+const DEV_MEDIA = { cloudName: "local", apiKey: "local-key", apiSecret: "local-media-secret-not-for-production" };
+
+const optional = z.string().optional();
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .url()
+    .refine((value) => protocols.includes(new URL(value).protocol), `must start with ${protocols.join(" or ")}//`)
+    .optional();
+const flag = z.enum(["true", "false", "1", "0"]).optional();
+
+const EnvSchema = z.object({
+  NODE_ENV: optional,
+  VERCEL_ENV: optional,
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  UPSTASH_REDIS_REST_URL: url(["https:", "http:"]),
+  UPSTASH_REDIS_REST_TOKEN: optional,
+  KV_REST_API_URL: url(["https:", "http:"]),
+  KV_REST_API_TOKEN: optional,
+  REDIS_URL: url(["redis:", "rediss:"]),
+  REDIS_TIMEOUT_MS: z.coerce.number().int().min(100).max(10_000).default(2000),
+  CLOUDINARY_URL: url(["cloudinary:"]),
+  CLOUDINARY_CLOUD_NAME: optional,
+  CLOUDINARY_API_KEY: optional,
+  CLOUDINARY_API_SECRET: optional,
+  CLOUDINARY_FOLDER: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, "must be a folder path such as feed or app/feed")
+    .default("feed"),
+  FEED_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(3600),
+  FEED_READ_REQUIRES_AUTH: flag,
+  ADMIN_TOKEN: optional,
+  AUTH_JWT_SECRET: z.string().min(32, "must be at least 32 characters (HS256 key)").optional(),
+  AUTH_JWKS_URL: url(["https:", "http:"]),
+  AUTH_JWT_ISSUER: optional,
+  AUTH_JWT_AUDIENCE: optional,
+});
+type Env = z.infer<typeof EnvSchema>;
+
+/** process.env over `.env.local` over `.env` (files only for local runs; Vercel injects variables directly). */
+export function readEnvironment(cwd = process.cwd()): EnvSource {
+  const fromFiles: EnvSource = {};
+  for (const file of [".env", ".env.local"]) {
+    const path = `${cwd}/${file}`;
+    if (existsSync(path)) Object.assign(fromFiles, parseEnv(readFileSync(path, "utf8")));
+  }
+  return { ...fromFiles, ...process.env };
+}
+
+export function loadConfig(source: EnvSource = readEnvironment()): Config {
+  // Empty strings count as unset, so `FOO=` in a .env file does not become a bad value.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ""));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+  }
+  const env = parsed.data;
+  const production = env.VERCEL_ENV === "production" || env.NODE_ENV === "production";
+  const problems: string[] = [];
+  const config: Config = {
+    production,
+    port: env.PORT,
+    redis: readRedis(env, production, problems),
+    redisTimeoutMs: env.REDIS_TIMEOUT_MS,
+    media: readMedia(env, production, problems),
+    auth: readAuth(env, production, problems),
+    feedTtlSeconds: env.FEED_TTL_SECONDS,
+    readRequiresAuth: env.FEED_READ_REQUIRES_AUTH === "true" || env.FEED_READ_REQUIRES_AUTH === "1",
+    adminToken: env.ADMIN_TOKEN,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function readRedis(env: Env, production: boolean, problems: string[]): RedisConfig {
+  const restUrl = env.UPSTASH_REDIS_REST_URL ?? env.KV_REST_API_URL;
+  const restToken = env.UPSTASH_REDIS_REST_TOKEN ?? env.KV_REST_API_TOKEN;
+  if (restUrl || restToken) {
+    if (restUrl && restToken) return { kind: "upstash", url: restUrl, token: restToken };
+    problems.push(
+      restUrl
+        ? "UPSTASH_REDIS_REST_TOKEN (or KV_REST_API_TOKEN) is missing"
+        : "UPSTASH_REDIS_REST_URL (or KV_REST_API_URL) is missing",
+    );
+    return { kind: "memory" };
+  }
+  if (env.REDIS_URL) return { kind: "tcp", url: env.REDIS_URL };
+  if (production)
+    problems.push("Redis is not configured: set UPSTASH_REDIS_REST_URL + UPSTASH_REDIS_REST_TOKEN or REDIS_URL");
+  return { kind: "memory" };
+}
+
+function readMedia(env: Env, production: boolean, problems: string[]): MediaConfig {
+  const base = {
+    apiBase: "https://api.cloudinary.com",
+    deliveryBase: "https://res.cloudinary.com",
+    folder: env.CLOUDINARY_FOLDER,
+    local: false,
+  };
+  if (env.CLOUDINARY_URL) {
+    const parsed = new URL(env.CLOUDINARY_URL);
+    const uploadPrefix = parsed.searchParams.get("upload_prefix");
+    const media = {
+      ...base,
+      cloudName: decodeURIComponent(parsed.hostname),
+      apiKey: decodeURIComponent(parsed.username),
+      apiSecret: decodeURIComponent(parsed.password),
+      apiBase: uploadPrefix ? uploadPrefix.replace(/\/+$/, "") : base.apiBase,
+    };
+    if (!media.cloudName || !media.apiKey || !media.apiSecret) {
+      problems.push("CLOUDINARY_URL must look like cloudinary://<api_key>:<api_secret>@<cloud_name>");
+    }
+    return media;
+  }
+  const { CLOUDINARY_CLOUD_NAME: cloudName, CLOUDINARY_API_KEY: apiKey, CLOUDINARY_API_SECRET: apiSecret } = env;
+  if (cloudName && apiKey && apiSecret) return { ...base, cloudName, apiKey, apiSecret };
+  if (cloudName || apiKey || apiSecret || production) {
+    const missing = Object.entries({
+      CLOUDINARY_CLOUD_NAME: cloudName,
+      CLOUDINARY_API_KEY: apiKey,
+      CLOUDINARY_API_SECRET: apiSecret,
+    })
+      .filter(([, value]) => !value)
+      .map(([name]) => name);
+    problems.push(`Cloudinary is not configured: set CLOUDINARY_URL, or ${missing.join(" + ")}`);
+  }
+  // The dev server serves a Cloudinary stand-in on its own origin (scripts/local-cloudinary.ts).
+  const localBase = `http://localhost:${env.PORT}/_cloudinary`;
+  return { ...base, ...DEV_MEDIA, apiBase: localBase, deliveryBase: localBase, local: true };
+}
+
+function readAuth(env: Env, production: boolean, problems: string[]): AuthConfig {
+  const claims = { issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE };
+  if (env.AUTH_JWT_SECRET && env.AUTH_JWKS_URL) problems.push("set only one of AUTH_JWT_SECRET and AUTH_JWKS_URL");
+  if (env.AUTH_JWT_SECRET) return { kind: "secret", secret: env.AUTH_JWT_SECRET, ...claims };
+  if (env.AUTH_JWKS_URL) return { kind: "jwks", jwksUrl: env.AUTH_JWKS_URL, ...claims };
+  if (production) problems.push("Auth is not configured: set AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL");
+  return { kind: "dev", secret: DEV_AUTH_SECRET };
+}

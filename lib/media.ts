@@ -1,0 +1,81 @@
+// Cloudinary for the feed: signs direct browser uploads and verifies what the browser reports back.
+import { createHash } from "node:crypto";
+import { v2 as cloudinary } from "cloudinary";
+import type { MediaConfig } from "./env.js";
+import { HttpError } from "./errors.js";
+import { type CloudinaryUpload, type MediaType, POST_ID_PATTERN, type UploadSignature } from "./schemas.js";
+
+declare module "cloudinary" {
+  namespace v2.utils {
+    function verify_api_response_signature(publicId: string, version: number, signature: string): boolean;
+  }
+}
+
+export const ALLOWED_FORMATS: Record<MediaType, string> = {
+  image: "jpg,jpeg,png,gif,webp,avif,heic",
+  video: "mp4,webm,mov,m4v",
+};
+// Every feed upload carries this tag so the media can be found (and cleaned up) on Cloudinary after posts expire.
+export const FEED_TAG = "ephemeral_feed";
+// Cloudinary honours an upload signature for one hour; an older upload was not made for a post being created now.
+export const MAX_UPLOAD_AGE_SECONDS = 3600;
+
+export interface VerifiedMedia {
+  postId: string;
+  publicId: string;
+  mediaType: MediaType;
+  mediaUrl: string;
+}
+
+export interface MediaSigner {
+  signUpload(input: { userId: string; mediaType: MediaType; postId: string; nowMs: number }): UploadSignature;
+  verifyUpload(upload: CloudinaryUpload, userId: string, nowMs: number): VerifiedMedia;
+}
+
+/** The folder a user's uploads go to: a hash, so public media URLs do not reveal the host app's user ids. */
+export function ownerFolder(folder: string, userId: string): string {
+  return `${folder}/u${createHash("sha256").update(userId).digest("hex").slice(0, 16)}`;
+}
+
+export function createMediaSigner(config: MediaConfig): MediaSigner {
+  // verify_api_response_signature reads the secret from the SDK's global configuration.
+  cloudinary.config({ cloud_name: config.cloudName, api_key: config.apiKey, api_secret: config.apiSecret });
+  return {
+    signUpload({ userId, mediaType, postId, nowMs }) {
+      const params = {
+        allowed_formats: ALLOWED_FORMATS[mediaType],
+        overwrite: "false",
+        public_id: `${ownerFolder(config.folder, userId)}/${postId}`,
+        tags: FEED_TAG,
+        timestamp: String(Math.floor(nowMs / 1000)),
+      };
+      const signature = cloudinary.utils.api_sign_request(params, config.apiSecret);
+      return {
+        uploadUrl: `${config.apiBase}/v1_1/${config.cloudName}/${mediaType}/upload`,
+        fields: { ...params, api_key: config.apiKey, signature },
+      };
+    },
+
+    verifyUpload(upload, userId, nowMs) {
+      if (!cloudinary.utils.verify_api_response_signature(upload.public_id, upload.version, upload.signature)) {
+        throw new HttpError(400, "invalid_upload", "The upload's signature does not verify.");
+      }
+      const prefix = `${ownerFolder(config.folder, userId)}/`;
+      const postId = upload.public_id.slice(prefix.length);
+      if (!upload.public_id.startsWith(prefix) || !POST_ID_PATTERN.test(postId)) {
+        throw new HttpError(403, "upload_not_allowed", "This upload was not signed for you.");
+      }
+      if (upload.version < nowMs / 1000 - MAX_UPLOAD_AGE_SECONDS) {
+        throw new HttpError(400, "upload_expired", "This upload is too old to post; upload the file again.");
+      }
+      // Rebuilt from signed fields: the client's secure_url is never trusted.
+      const path = `${upload.resource_type}/upload/v${upload.version}/${upload.public_id}.${upload.format}`;
+      return {
+        postId,
+        publicId: upload.public_id,
+        mediaType: upload.resource_type,
+        mediaUrl: `${config.deliveryBase}/${config.cloudName}/${path}`,
+      };
+    },
+  };
+}

@@ -1,0 +1,78 @@
+// The feed's data contracts: the stored post and every request body/query, shared by the server and the browser client.
+import { z } from "zod";
+
+export const MEDIA_TYPES = ["image", "video"] as const;
+export const MediaTypeSchema = z.enum(MEDIA_TYPES);
+export type MediaType = z.infer<typeof MediaTypeSchema>;
+
+// Instagram's caption limit; counted in characters (code points), not UTF-16 units.
+export const MAX_TEXT_CHARS = 2200;
+// nanoid's alphabet; post ids are also the last segment of the Cloudinary public_id.
+export const POST_ID_PATTERN = /^[A-Za-z0-9_-]{10,64}$/;
+
+// C0/C1 control characters other than tab and newline, and UTF-16 surrogates that are not part of a pair.
+const FORBIDDEN_TEXT =
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export const CaptionSchema = z
+  .string()
+  .refine((text) => !FORBIDDEN_TEXT.test(text), "must not contain control characters or lone surrogates")
+  .refine((text) => [...text].length <= MAX_TEXT_CHARS, `must be at most ${MAX_TEXT_CHARS} characters`);
+
+/** Exactly the JSON document stored under `feed:<id>`; parsing strips anything else. */
+export const PostSchema = z.object({
+  id: z.string().regex(POST_ID_PATTERN),
+  userId: z.string().min(1),
+  username: z.string(),
+  text: z.string(),
+  mediaUrl: z.string().url(),
+  mediaType: MediaTypeSchema,
+  cloudinaryPublicId: z.string().min(1),
+  createdAt: z.iso.datetime(),
+});
+export type Post = z.infer<typeof PostSchema>;
+
+export const UploadSignatureRequestSchema = z.object({ mediaType: MediaTypeSchema });
+export type UploadSignatureRequest = z.infer<typeof UploadSignatureRequestSchema>;
+
+export const UploadSignatureSchema = z.object({
+  uploadUrl: z.string().url(),
+  fields: z.record(z.string(), z.string()),
+});
+export type UploadSignature = z.infer<typeof UploadSignatureSchema>;
+
+/** The part of Cloudinary's upload response the server relies on; everything else the client sends is ignored. */
+export const CloudinaryUploadSchema = z.object({
+  public_id: z.string().min(1).max(255),
+  version: z.number().int().positive(),
+  signature: z.string().regex(/^[a-f0-9]{40,64}$/),
+  resource_type: MediaTypeSchema,
+  format: z.string().regex(/^[a-z0-9]{1,10}$/),
+});
+export type CloudinaryUpload = z.infer<typeof CloudinaryUploadSchema>;
+
+export const CreatePostRequestSchema = z.object({
+  text: CaptionSchema.default(""),
+  upload: CloudinaryUploadSchema,
+});
+export type CreatePostRequest = z.infer<typeof CreatePostRequestSchema>;
+
+export const MAX_PAGE_LIMIT = 100;
+export const DEFAULT_PAGE_LIMIT = 20;
+
+export const FeedQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT),
+  cursor: z.string().max(200).optional(),
+});
+export type FeedQuery = z.infer<typeof FeedQuerySchema>;
+
+export const FeedPageSchema = z.object({
+  items: z.array(PostSchema),
+  nextCursor: z.string().nullable(),
+});
+export type FeedPage = z.infer<typeof FeedPageSchema>;
+
+export const ErrorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;

@@ -1,0 +1,101 @@
+// `npm run dev`: serves the same api/ handlers as Vercel, the demo page, a dev sign-in and a local media store.
+import { readdir, readFile } from "node:fs/promises";
+import { extname, join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { serve } from "@hono/node-server";
+import { nanoid } from "nanoid";
+import { createApp, useApp } from "../lib/app.js";
+import { issueDevToken } from "../lib/auth.js";
+import { ConfigError, loadConfig } from "../lib/env.js";
+import { errorJson } from "../lib/errors.js";
+import { createLocalCloudinary } from "./local-cloudinary.js";
+
+type Handler = (request: Request) => Promise<Response>;
+interface Route {
+  pattern: RegExp;
+  module: Record<string, Handler | undefined>;
+}
+
+const ROOT = resolve(import.meta.dirname, "..");
+const STATIC_TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+  ".map": "application/json",
+};
+
+/** Vercel's file-system routing: api/feed/index.ts → /api/feed, api/feed/[id].ts → /api/feed/<id>; static first. */
+async function loadRoutes(directory: string): Promise<Route[]> {
+  const files = (await readdir(directory, { recursive: true })).filter(
+    (file) => /\.ts$/.test(file) && !file.endsWith(".d.ts"),
+  );
+  const routes = await Promise.all(
+    files.map(async (file) => {
+      const path = `/api/${file.replace(/\.ts$/, "").replace(/(^|\/)index$/, "")}`.replace(/\/$/, "");
+      const source = path
+        .split("/")
+        .map((part) => (/^\[.+\]$/.test(part) ? "[^/]+" : part.replace(/[.*+?^${}()|\\]/g, "\\$&")));
+      const module = await import(pathToFileURL(join(directory, file)).href);
+      return { pattern: new RegExp(`^${source.join("/")}$`), module, dynamic: path.includes("[") };
+    }),
+  );
+  return routes.sort((a, b) => Number(a.dynamic) - Number(b.dynamic));
+}
+
+async function serveStatic(pathname: string): Promise<Response | undefined> {
+  const publicDir = join(ROOT, "public");
+  const path = resolve(publicDir, `.${pathname === "/" ? "/index.html" : pathname}`);
+  if (relative(publicDir, path).startsWith("..")) return undefined;
+  const body = await readFile(path).catch(() => undefined);
+  if (!body) return undefined;
+  return new Response(body, { headers: { "Content-Type": STATIC_TYPES[extname(path)] ?? "application/octet-stream" } });
+}
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+  const app = createApp(config);
+  useApp(app);
+  const routes = await loadRoutes(join(ROOT, "api"));
+  const localMedia = config.media.local ? createLocalCloudinary(config.media, join(ROOT, ".local-media")) : undefined;
+
+  // Dev sign-in: only where no real auth is configured; deployments never serve this route.
+  async function signIn(request: Request): Promise<Response> {
+    if (config.auth.kind !== "dev") return errorJson(404, "not_found", "Sign in through the host app.");
+    if (request.method === "GET") return Response.json({ enabled: true });
+    const body = (await request.json().catch(() => ({}))) as { name?: unknown };
+    const username = typeof body.name === "string" ? body.name.trim().slice(0, 64) : "";
+    if (!username) return errorJson(400, "invalid_request", "name: enter a name");
+    const identity = { userId: `dev-${nanoid(10)}`, username };
+    return Response.json({ token: await issueDevToken(config.auth.secret, identity), user: identity });
+  }
+
+  async function fetch(request: Request): Promise<Response> {
+    const { pathname } = new URL(request.url);
+    if (pathname === "/api/dev/sign-in") return signIn(request);
+    const media = await localMedia?.(request);
+    if (media) return media;
+    const route = routes.find((candidate) => candidate.pattern.test(pathname));
+    const handler = route?.module[request.method];
+    if (handler) return handler(request);
+    if (pathname.startsWith("/api/")) return errorJson(404, "not_found", "No such endpoint.");
+    return (await serveStatic(pathname)) ?? new Response("Not found", { status: 404 });
+  }
+
+  serve({ fetch, port: config.port }, () => {
+    const store = config.redis.kind === "memory" ? "in-process store" : `Redis (${config.redis.kind})`;
+    const media = config.media.local ? "local media store (.local-media/)" : `Cloudinary (${config.media.cloudName})`;
+    console.log(`Feed dev server on http://localhost:${config.port} · ${store} · ${media} · auth: ${config.auth.kind}`);
+  });
+}
+
+await main();
