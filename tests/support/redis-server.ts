@@ -14,6 +14,9 @@ export interface RedisServer {
   stop(): Promise<void>;
   kill(): Promise<void>;
   start(): Promise<void>;
+  /** SIGSTOP/SIGCONT: the server keeps its connections but stops answering, like a hung or overloaded host. */
+  pause(): void;
+  resume(): void;
 }
 
 export function redisServerBinary(): string {
@@ -74,6 +77,7 @@ export async function startRedisServer(extraArgs: string[] = []): Promise<RedisS
     await waitForPing(port);
   };
   const kill = async () => {
+    child?.kill("SIGCONT");
     const running = child;
     child = undefined;
     if (!running || running.exitCode !== null) return;
@@ -91,6 +95,8 @@ export async function startRedisServer(extraArgs: string[] = []): Promise<RedisS
     client,
     start,
     kill,
+    pause: () => child?.kill("SIGSTOP"),
+    resume: () => child?.kill("SIGCONT"),
     async stop() {
       client.disconnect();
       await kill();

@@ -1,0 +1,213 @@
+// The feed's HTTP contract, through the exported handlers with real Request objects on the in-process store.
+import { v2 as cloudinary } from "cloudinary";
+import { beforeEach, describe, expect, it } from "vitest";
+import * as feedItem from "../api/feed/[id].js";
+import * as feed from "../api/feed/index.js";
+import * as uploadSignature from "../api/feed/upload-signature.js";
+import { ownerFolder } from "../lib/media.js";
+import type { Post, UploadSignature } from "../lib/schemas.js";
+import { API_SECRET, cloudinaryUploadFor, jsonRequest, tokenFor, useTestApp } from "./support/test-app.js";
+
+let ctx: ReturnType<typeof useTestApp>;
+beforeEach(() => {
+  ctx = useTestApp();
+});
+
+async function sign(token: string, mediaType = "image"): Promise<UploadSignature> {
+  const response = await uploadSignature.POST(jsonRequest("/api/feed/upload-signature", "POST", { mediaType }, token));
+  expect(response.status).toBe(200);
+  return response.json();
+}
+
+async function publish(userId: string, text = "hello", mediaType = "image"): Promise<Post> {
+  const token = await tokenFor(userId, `name-${userId}`);
+  const upload = cloudinaryUploadFor(await sign(token, mediaType), Math.floor(ctx.clock.now / 1000));
+  const response = await feed.POST(jsonRequest("/api/feed", "POST", { text, upload }, token));
+  expect(response.status).toBe(201);
+  return response.json();
+}
+
+describe("POST /api/feed/upload-signature", () => {
+  it("signs server-chosen parameters that Cloudinary's own algorithm accepts, without revealing the secret", async () => {
+    const signed = await sign(await tokenFor("alice"), "video");
+    expect(signed.uploadUrl).toBe("https://api.cloudinary.com/v1_1/demo/video/upload");
+    const { signature, api_key, ...params } = signed.fields;
+    expect(api_key).toBe("test-key");
+    expect(signature).toBe(cloudinary.utils.api_sign_request(params, API_SECRET));
+    expect(params).toMatchObject({ overwrite: "false", allowed_formats: "mp4,webm,mov,m4v", timestamp: "1795694400" });
+    expect(params.public_id).toMatch(new RegExp(`^${ownerFolder("feed", "alice")}/[A-Za-z0-9_-]{21}$`));
+    expect(JSON.stringify(signed)).not.toContain(API_SECRET);
+  });
+
+  it("needs a token and a known media type", async () => {
+    expect(
+      (await uploadSignature.POST(jsonRequest("/api/feed/upload-signature", "POST", { mediaType: "image" }))).status,
+    ).toBe(401);
+    const bad = await uploadSignature.POST(
+      jsonRequest("/api/feed/upload-signature", "POST", { mediaType: "raw" }, await tokenFor("a")),
+    );
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.code).toBe("invalid_request");
+  });
+});
+
+describe("POST /api/feed", () => {
+  it("stores exactly the documented JSON with the identity from the token and a media URL rebuilt on the server", async () => {
+    const post = await publish("alice", "sunset");
+    expect(Object.keys(post)).toEqual([
+      "id",
+      "userId",
+      "username",
+      "text",
+      "mediaUrl",
+      "mediaType",
+      "cloudinaryPublicId",
+      "createdAt",
+    ]);
+    expect(post).toMatchObject({
+      userId: "alice",
+      username: "name-alice",
+      text: "sunset",
+      mediaType: "image",
+      createdAt: "2026-11-26T12:00:00.000Z",
+    });
+    expect(post.mediaUrl).toBe(
+      `https://res.cloudinary.com/demo/image/upload/v1795694400/${post.cloudinaryPublicId}.jpg`,
+    );
+    const [stored] = await ctx.store.getValues([`feed:${post.id}`]);
+    expect(stored).toBe(JSON.stringify(post));
+  });
+
+  it("ignores a userId or username sent in the body", async () => {
+    const token = await tokenFor("alice", "Alice");
+    const upload = cloudinaryUploadFor(await sign(token), Math.floor(ctx.clock.now / 1000));
+    const response = await feed.POST(
+      jsonRequest("/api/feed", "POST", { text: "x", upload, userId: "mallory", username: "Mallory" }, token),
+    );
+    expect(await response.json()).toMatchObject({ userId: "alice", username: "Alice" });
+  });
+
+  it("refuses an upload whose Cloudinary signature does not verify", async () => {
+    const token = await tokenFor("alice");
+    const upload = { ...cloudinaryUploadFor(await sign(token), Math.floor(ctx.clock.now / 1000)), version: 1795694401 };
+    const response = await feed.POST(jsonRequest("/api/feed", "POST", { upload }, token));
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.code).toBe("invalid_upload");
+  });
+
+  it("refuses an upload signed for another user", async () => {
+    const upload = cloudinaryUploadFor(await sign(await tokenFor("alice")), Math.floor(ctx.clock.now / 1000));
+    const response = await feed.POST(jsonRequest("/api/feed", "POST", { upload }, await tokenFor("mallory")));
+    expect(response.status).toBe(403);
+    expect(await ctx.store.getValues([`feed:${upload.public_id.split("/").pop()}`])).toEqual([null]);
+  });
+
+  it("refuses an upload older than a signature's lifetime", async () => {
+    const token = await tokenFor("alice");
+    const upload = cloudinaryUploadFor(await sign(token), Math.floor(ctx.clock.now / 1000) - 3601);
+    const response = await feed.POST(jsonRequest("/api/feed", "POST", { upload }, token));
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.code).toBe("upload_expired");
+  });
+
+  it("does not create a second post from the same upload", async () => {
+    const token = await tokenFor("alice");
+    const upload = cloudinaryUploadFor(await sign(token), Math.floor(ctx.clock.now / 1000));
+    expect((await feed.POST(jsonRequest("/api/feed", "POST", { text: "one", upload }, token))).status).toBe(201);
+    const again = await feed.POST(jsonRequest("/api/feed", "POST", { text: "two", upload }, token));
+    expect(again.status).toBe(409);
+    const page = await (await feed.GET(jsonRequest("/api/feed", "GET"))).json();
+    expect(page.items.map((p: Post) => p.text)).toEqual(["one"]);
+  });
+
+  it("answers 401 without a token and stores nothing", async () => {
+    const upload = cloudinaryUploadFor(await sign(await tokenFor("alice")), Math.floor(ctx.clock.now / 1000));
+    const response = await feed.POST(jsonRequest("/api/feed", "POST", { upload }));
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toContain("Bearer");
+    expect((await (await feed.GET(jsonRequest("/api/feed", "GET"))).json()).items).toEqual([]);
+  });
+});
+
+describe("GET /api/feed", () => {
+  it("lists live posts newest first, pages with an opaque cursor, and drops posts once their hour is up", async () => {
+    const first = await publish("alice", "first");
+    ctx.clock.now += 60_000;
+    const second = await publish("bob", "second");
+    const page1 = await (await feed.GET(jsonRequest("/api/feed?limit=1", "GET"))).json();
+    expect(page1.items.map((p: Post) => p.id)).toEqual([second.id]);
+    const page2 = await (await feed.GET(jsonRequest(`/api/feed?limit=1&cursor=${page1.nextCursor}`, "GET"))).json();
+    expect(page2).toEqual({ items: [first], nextCursor: null });
+    ctx.clock.now += 3600_000 - 60_000;
+    expect((await (await feed.GET(jsonRequest("/api/feed", "GET"))).json()).items.map((p: Post) => p.id)).toEqual([
+      second.id,
+    ]);
+  });
+
+  it("sends an ETag and CDN caching, and answers 304 when nothing changed", async () => {
+    await publish("alice");
+    const response = await feed.GET(jsonRequest("/api/feed", "GET"));
+    const etag = response.headers.get("etag") ?? "";
+    expect(etag).toMatch(/^".+"$/);
+    expect(response.headers.get("cache-control")).toBe("public, max-age=0, s-maxage=2, stale-while-revalidate=8");
+    const notModified = await feed.GET(
+      jsonRequest("/api/feed", "GET", undefined, undefined, { "if-none-match": etag }),
+    );
+    expect(notModified.status).toBe(304);
+    expect(await notModified.text()).toBe("");
+    await publish("bob");
+    expect(
+      (await feed.GET(jsonRequest("/api/feed", "GET", undefined, undefined, { "if-none-match": etag }))).status,
+    ).toBe(200);
+  });
+
+  it("requires a token and is never shared by caches when reading is configured to need one", async () => {
+    ctx = useTestApp({ FEED_READ_REQUIRES_AUTH: "true" });
+    expect((await feed.GET(jsonRequest("/api/feed", "GET"))).status).toBe(401);
+    const response = await feed.GET(jsonRequest("/api/feed", "GET", undefined, await tokenFor("alice")));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("private, no-store");
+  });
+
+  it.each(["limit=0", "limit=101", "limit=abc", "cursor=bm9wZQ", "cursor=%00"])(
+    "answers 400, not 500, to %s",
+    async (query) => {
+      const response = await feed.GET(jsonRequest(`/api/feed?${query}`, "GET"));
+      expect(response.status).toBe(400);
+      expect((await response.json()).error.code).toMatch(/^invalid_/);
+    },
+  );
+});
+
+describe("DELETE /api/feed/<id>", () => {
+  it("lets the author remove their post early, and nobody else", async () => {
+    const post = await publish("alice");
+    const other = await feedItem.DELETE(
+      jsonRequest(`/api/feed/${post.id}`, "DELETE", undefined, await tokenFor("bob")),
+    );
+    expect(other.status).toBe(403);
+    const own = await feedItem.DELETE(
+      jsonRequest(`/api/feed/${post.id}`, "DELETE", undefined, await tokenFor("alice")),
+    );
+    expect(own.status).toBe(204);
+    expect((await (await feed.GET(jsonRequest("/api/feed", "GET"))).json()).items).toEqual([]);
+    const gone = await feedItem.DELETE(
+      jsonRequest(`/api/feed/${post.id}`, "DELETE", undefined, await tokenFor("alice")),
+    );
+    expect(gone.status).toBe(404);
+  });
+});
+
+describe("every route", () => {
+  it.each([
+    [feed, "/api/feed", "PUT", "GET, HEAD, POST, OPTIONS"],
+    [uploadSignature, "/api/feed/upload-signature", "GET", "POST, OPTIONS"],
+    [feedItem, "/api/feed/abcdefghijklmnopqrstu", "POST", "DELETE, OPTIONS"],
+  ] as const)("answers a wrong method with a JSON 405 and Allow (%s %s)", async (module, path, method, allow) => {
+    const response = await module[method](jsonRequest(path, method));
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe(allow);
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect((await response.json()).error.code).toBe("method_not_allowed");
+  });
+});

@@ -1,0 +1,105 @@
+// Configuration: one validated read of the environment, every problem reported at once, safe local defaults.
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../lib/env.js";
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("loadConfig", () => {
+  it("runs locally with no variables: in-process store, local media store, dev sign-in", () => {
+    const config = loadConfig({});
+    expect(config.redis).toEqual({ kind: "memory" });
+    expect(config.media).toMatchObject({ local: true, apiBase: "http://localhost:3000/_cloudinary", folder: "feed" });
+    expect(config.auth.kind).toBe("dev");
+    expect(config.feedTtlSeconds).toBe(3600);
+  });
+
+  it("refuses to start in production without Redis, Cloudinary and auth, naming all three in one message", () => {
+    const problems = problemsOf({ VERCEL_ENV: "production" });
+    expect(problems).toHaveLength(3);
+    expect(problems.join("\n")).toMatch(
+      /Redis is not configured[\s\S]*Cloudinary is not configured[\s\S]*Auth is not configured/,
+    );
+    expect(problemsOf({ NODE_ENV: "production" })).toHaveLength(3);
+  });
+
+  it("collects every bad value instead of stopping at the first", () => {
+    const problems = problemsOf({ REDIS_URL: "http://nope", FEED_TTL_SECONDS: "soon", AUTH_JWT_SECRET: "short" });
+    expect(problems.map((p) => p.split(":")[0]).sort()).toEqual(["AUTH_JWT_SECRET", "FEED_TTL_SECONDS", "REDIS_URL"]);
+  });
+
+  it("treats empty values as unset", () => {
+    expect(loadConfig({ REDIS_URL: "", FEED_TTL_SECONDS: "", CLOUDINARY_URL: "" }).redis).toEqual({ kind: "memory" });
+  });
+
+  it("prefers Upstash (or Vercel's KV_ names) over REDIS_URL, and reports a URL without its token", () => {
+    expect(
+      loadConfig({ KV_REST_API_URL: "https://x.upstash.io", KV_REST_API_TOKEN: "t", REDIS_URL: "redis://h:6379" })
+        .redis,
+    ).toEqual({
+      kind: "upstash",
+      url: "https://x.upstash.io",
+      token: "t",
+    });
+    expect(loadConfig({ REDIS_URL: "rediss://user:pw@h:6380" }).redis).toEqual({
+      kind: "tcp",
+      url: "rediss://user:pw@h:6380",
+    });
+    expect(problemsOf({ UPSTASH_REDIS_REST_URL: "https://x.upstash.io" })).toEqual([
+      "UPSTASH_REDIS_REST_TOKEN (or KV_REST_API_TOKEN) is missing",
+    ]);
+  });
+
+  it("reads CLOUDINARY_URL with the SDK's upload_prefix, or the three separate variables", () => {
+    expect(
+      loadConfig({ CLOUDINARY_URL: "cloudinary://k:s%40x@cloud?upload_prefix=http://127.0.0.1:9999/" }).media,
+    ).toMatchObject({
+      cloudName: "cloud",
+      apiKey: "k",
+      apiSecret: "s@x",
+      apiBase: "http://127.0.0.1:9999",
+      deliveryBase: "https://res.cloudinary.com",
+      local: false,
+    });
+    const separate = {
+      CLOUDINARY_CLOUD_NAME: "c",
+      CLOUDINARY_API_KEY: "k",
+      CLOUDINARY_API_SECRET: "s",
+      CLOUDINARY_FOLDER: "app/feed",
+    };
+    expect(loadConfig(separate).media).toMatchObject({
+      cloudName: "c",
+      apiBase: "https://api.cloudinary.com",
+      folder: "app/feed",
+    });
+    expect(problemsOf({ CLOUDINARY_CLOUD_NAME: "c" })).toEqual([
+      "Cloudinary is not configured: set CLOUDINARY_URL, or CLOUDINARY_API_KEY + CLOUDINARY_API_SECRET",
+    ]);
+    expect(problemsOf({ CLOUDINARY_FOLDER: "../etc" })[0]).toMatch(/^CLOUDINARY_FOLDER/);
+  });
+
+  it("takes a JWKS with issuer and audience, and refuses both auth methods at once", () => {
+    expect(
+      loadConfig({
+        AUTH_JWKS_URL: "https://id.example/.well-known/jwks.json",
+        AUTH_JWT_ISSUER: "i",
+        AUTH_JWT_AUDIENCE: "a",
+      }).auth,
+    ).toEqual({
+      kind: "jwks",
+      jwksUrl: "https://id.example/.well-known/jwks.json",
+      issuer: "i",
+      audience: "a",
+    });
+    expect(problemsOf({ AUTH_JWKS_URL: "https://id.example/jwks", AUTH_JWT_SECRET: "x".repeat(32) })).toEqual([
+      "set only one of AUTH_JWT_SECRET and AUTH_JWKS_URL",
+    ]);
+  });
+});

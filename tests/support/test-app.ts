@@ -1,0 +1,66 @@
+// Builds the app the way production does, from a literal environment, with an in-process store and a movable clock.
+import { v2 as cloudinary } from "cloudinary";
+import { createApp, useApp } from "../../lib/app.js";
+import { issueDevToken } from "../../lib/auth.js";
+import { type EnvSource, loadConfig } from "../../lib/env.js";
+import type { FeedDeps } from "../../lib/feed.js";
+import type { CloudinaryUpload, UploadSignature } from "../../lib/schemas.js";
+import { MemoryStore } from "../../lib/store/memory-store.js";
+
+export const TEST_ENV = {
+  AUTH_JWT_SECRET: "test-secret-that-is-at-least-32-chars!!",
+  CLOUDINARY_URL: "cloudinary://test-key:test-api-secret@demo",
+  FEED_TTL_SECONDS: "3600",
+} satisfies EnvSource;
+export const API_SECRET = "test-api-secret";
+
+export function useTestApp(env: EnvSource = {}, overrides: Partial<FeedDeps> = {}) {
+  const clock = { now: Date.parse("2026-11-26T12:00:00.000Z") };
+  const now = () => clock.now;
+  const store = overrides.store ?? new MemoryStore(now);
+  const config = loadConfig({ ...TEST_ENV, ...env });
+  const app = createApp(config, { store, now, ...overrides });
+  useApp(app);
+  return { app, store, clock, config };
+}
+
+export function tokenFor(userId: string, username = userId): Promise<string> {
+  return issueDevToken(TEST_ENV.AUTH_JWT_SECRET, { userId, username });
+}
+
+/** What Cloudinary answers to a signed upload: it signs public_id + version with the account's API secret. */
+export function cloudinaryUploadFor(
+  signature: UploadSignature,
+  versionSeconds: number,
+  format = "jpg",
+): CloudinaryUpload & Record<string, unknown> {
+  const public_id = signature.fields.public_id;
+  const resource_type = signature.uploadUrl.includes("/video/") ? "video" : "image";
+  return {
+    public_id,
+    version: versionSeconds,
+    signature: cloudinary.utils.api_sign_request({ public_id, version: versionSeconds }, API_SECRET),
+    resource_type,
+    format,
+    secure_url: "https://evil.example/not-trusted.jpg",
+    bytes: 1234,
+  };
+}
+
+export function jsonRequest(
+  path: string,
+  method: string,
+  body?: unknown,
+  token?: string,
+  headers: Record<string, string> = {},
+): Request {
+  return new Request(`http://localhost${path}`, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
