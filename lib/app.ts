@@ -1,9 +1,10 @@
 // Composition root: builds the store, media signer and token verifier from the configuration, once per process.
 import { nanoid } from "nanoid";
 import { createTokenVerifier, type VerifyToken } from "./auth.js";
-import { type Config, loadConfig } from "./env.js";
+import { type Config, loadConfig, type RateLimits } from "./env.js";
 import type { FeedDeps } from "./feed.js";
 import { createMediaSigner } from "./media.js";
+import { enforceRateLimit } from "./rate-limit.js";
 import type { FeedStore } from "./store/feed-store.js";
 import { MemoryStore } from "./store/memory-store.js";
 import { createTcpClient, TcpStore } from "./store/tcp-store.js";
@@ -13,6 +14,8 @@ export interface App {
   config: Config;
   feed: FeedDeps;
   verifyToken: VerifyToken;
+  /** Counts a request against the configured per-minute limit; throws a 429 past it. */
+  rateLimit: (action: keyof RateLimits, subject: string) => Promise<void>;
 }
 
 export function createStore(config: Config): FeedStore {
@@ -24,16 +27,18 @@ export function createStore(config: Config): FeedStore {
 }
 
 export function createApp(config: Config, overrides: Partial<FeedDeps> = {}): App {
+  const feed: FeedDeps = {
+    store: overrides.store ?? createStore(config),
+    media: overrides.media ?? createMediaSigner(config.media),
+    ttlSeconds: config.feedTtlSeconds,
+    now: overrides.now ?? Date.now,
+    newId: overrides.newId ?? (() => nanoid()),
+  };
   return {
     config,
+    feed,
     verifyToken: createTokenVerifier(config.auth),
-    feed: {
-      store: overrides.store ?? createStore(config),
-      media: overrides.media ?? createMediaSigner(config.media),
-      ttlSeconds: config.feedTtlSeconds,
-      now: overrides.now ?? Date.now,
-      newId: overrides.newId ?? (() => nanoid()),
-    },
+    rateLimit: (action, subject) => enforceRateLimit(action, subject, { ...feed, limits: config.rateLimits }),
   };
 }
 

@@ -2,7 +2,6 @@
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify, SignJWT } from "jose";
 import type { AuthConfig } from "./env.js";
 import { HttpError, ServiceUnavailableError } from "./errors.js";
-import { bearerToken } from "./http.js";
 
 export interface Identity {
   userId: string;
@@ -55,6 +54,11 @@ function identityFrom(payload: JWTPayload): Identity {
 
 function unauthorized(message: string): HttpError {
   return new HttpError(401, "unauthorized", message, { "WWW-Authenticate": 'Bearer realm="feed"' });
+}
+
+export function bearerToken(request: Request): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
+  return match?.[1];
 }
 
 /** The caller's identity, or a 401 when there is no valid bearer token. */

@@ -38,6 +38,16 @@ export interface Config {
   feedTtlSeconds: number;
   readRequiresAuth: boolean;
   adminToken?: string;
+  /** Origins allowed to call the API from a browser; empty means same-origin only, "*" any origin. */
+  corsOrigins: string[];
+  /** Requests per minute; 0 turns a limit off. */
+  rateLimits: RateLimits;
+}
+
+export interface RateLimits {
+  sign: number;
+  post: number;
+  read: number;
 }
 
 export class ConfigError extends Error {
@@ -59,6 +69,7 @@ const url = (protocols: string[]) =>
     .refine((value) => protocols.includes(new URL(value).protocol), `must start with ${protocols.join(" or ")}//`)
     .optional();
 const flag = z.enum(["true", "false", "1", "0"]).optional();
+const perMinute = (fallback: number) => z.coerce.number().int().min(0).max(100_000).default(fallback);
 
 const EnvSchema = z.object({
   NODE_ENV: optional,
@@ -78,9 +89,26 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, "must be a folder path such as feed or app/feed")
     .default("feed"),
-  FEED_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(3600),
+  FEED_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
   FEED_READ_REQUIRES_AUTH: flag,
   ADMIN_TOKEN: optional,
+  CORS_ORIGINS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(",")
+        .map((origin) => origin.trim().replace(/\/+$/, ""))
+        .filter(Boolean),
+    )
+    .refine(
+      (origins) => origins.every((o) => o === "*" || /^https?:\/\/[^/\s]+$/.test(o)),
+      "must be * or origins like https://app.example.com",
+    )
+    .default([]),
+  RATE_LIMIT: z.enum(["on", "off"]).default("on"),
+  RATE_LIMIT_SIGN_PER_MINUTE: perMinute(30),
+  RATE_LIMIT_POST_PER_MINUTE: perMinute(10),
+  RATE_LIMIT_READ_PER_MINUTE: perMinute(0),
   AUTH_JWT_SECRET: z.string().min(32, "must be at least 32 characters (HS256 key)").optional(),
   AUTH_JWKS_URL: url(["https:", "http:"]),
   AUTH_JWT_ISSUER: optional,
@@ -118,6 +146,15 @@ export function loadConfig(source: EnvSource = readEnvironment()): Config {
     feedTtlSeconds: env.FEED_TTL_SECONDS,
     readRequiresAuth: env.FEED_READ_REQUIRES_AUTH === "true" || env.FEED_READ_REQUIRES_AUTH === "1",
     adminToken: env.ADMIN_TOKEN,
+    corsOrigins: env.CORS_ORIGINS,
+    rateLimits:
+      env.RATE_LIMIT === "off"
+        ? { sign: 0, post: 0, read: 0 }
+        : {
+            sign: env.RATE_LIMIT_SIGN_PER_MINUTE,
+            post: env.RATE_LIMIT_POST_PER_MINUTE,
+            read: env.RATE_LIMIT_READ_PER_MINUTE,
+          },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -56,6 +56,8 @@ export function toErrorResponse(error: unknown, requestId: string): Response {
   return errorJson(500, "internal_error", `Something went wrong (request ${requestId}).`);
 }
 
+const MAX_LOGGED_CAUSE = 200;
+
 function logError(requestId: string, error: unknown): void {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
   console.error(
@@ -63,7 +65,8 @@ function logError(requestId: string, error: unknown): void {
       level: "error",
       requestId,
       error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-      cause: cause ? `${cause.name}: ${cause.message}` : undefined,
+      // Client errors can quote whole commands (post JSON included): the first line's start says enough.
+      cause: cause ? `${cause.name}: ${cause.message.split(", command was")[0].slice(0, MAX_LOGGED_CAUSE)}` : undefined,
       stack: error instanceof Error && !(error instanceof ServiceUnavailableError) ? error.stack : undefined,
     }),
   );

@@ -1,5 +1,5 @@
 // Reading a page of the feed: an id index in a sorted set, then MGET of the posts; the index heals itself if lost.
-import { HttpError } from "./errors.js";
+import { HttpError, ServiceUnavailableError } from "./errors.js";
 import { type FeedPage, type Post, PostSchema } from "./schemas.js";
 import type { FeedStore, IndexEntry } from "./store/feed-store.js";
 
@@ -33,7 +33,7 @@ export async function readPage(query: { limit: number; cursor?: string }, deps: 
     limit: want,
   };
   let read = await deps.store.readIndex(indexQuery);
-  if (!read.markerPresent && (await healIndex(deps))) read = await deps.store.readIndex(indexQuery);
+  if (!read.markerPresent && (await tryHealIndex(deps))) read = await deps.store.readIndex(indexQuery);
 
   // Entries sharing the cursor's score sort by id descending; those after the cursor's id are still to come.
   const ties = after ? read.ties.filter((id) => id < after.id).map((id) => ({ id, score: after.score })) : [];
@@ -66,6 +66,17 @@ export function parsePost(value: unknown): Post | null {
   }
   const parsed = PostSchema.safeParse(data);
   return parsed.success ? parsed.data : null;
+}
+
+/** Healing writes; when Redis refuses writes (OOM, READONLY) the page is still served from the index as it is. */
+async function tryHealIndex(deps: PageDeps): Promise<boolean> {
+  try {
+    return await healIndex(deps);
+  } catch (error) {
+    if (!(error instanceof ServiceUnavailableError)) throw error;
+    console.error(JSON.stringify({ level: "warn", message: "feed index not healed: Redis refused the writes" }));
+    return false;
+  }
 }
 
 /**

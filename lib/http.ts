@@ -1,6 +1,8 @@
 // Request/response plumbing shared by every route: method table, request ids, body and query parsing, logging.
 import { createHash, randomUUID } from "node:crypto";
 import type { z } from "zod";
+import { getApp } from "./app.js";
+import { corsHeaders } from "./cors.js";
 import { HttpError, toErrorResponse } from "./errors.js";
 
 export type Handler = (request: Request) => Promise<Response>;
@@ -28,11 +30,14 @@ export function route(handlers: Partial<Record<"GET" | "POST" | "DELETE", Handle
     const started = performance.now();
     const requestId = request.headers.get("x-vercel-id") ?? randomUUID();
     let response: Response;
+    let cors: Record<string, string> = {};
     try {
+      cors = corsHeaders(request, getApp().config.corsOrigins, allow);
       response = await dispatch(request);
     } catch (error) {
       response = toErrorResponse(error, requestId);
     }
+    for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
     response.headers.set("X-Content-Type-Options", "nosniff");
     response.headers.set("X-Request-Id", requestId);
     logRequest(request, response.status, started, requestId);
@@ -95,11 +100,6 @@ function validate<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
   if (parsed.success) return parsed.data;
   const details = parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`);
   throw new HttpError(400, "invalid_request", details.join("; "));
-}
-
-export function bearerToken(request: Request): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
-  return match?.[1];
 }
 
 /**

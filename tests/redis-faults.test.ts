@@ -36,13 +36,16 @@ async function timed(response: Promise<Response>): Promise<{ response: Response;
   return { response: result, ms: Date.now() - started, body: await result.text() };
 }
 
-async function postOnce(ctx: ReturnType<typeof useTestApp>, token: string): Promise<Response> {
-  const signed = await (
-    await uploadSignature.POST(jsonRequest("/api/feed/upload-signature", "POST", { mediaType: "image" }, token))
-  ).json();
-  const upload = cloudinaryUploadFor(signed, Math.floor(ctx.clock.now / 1000));
-  return feed.POST(jsonRequest("/api/feed", "POST", { text: "hi", upload }, token));
+async function signedUpload(ctx: ReturnType<typeof useTestApp>, token: string) {
+  const response = await uploadSignature.POST(
+    jsonRequest("/api/feed/upload-signature", "POST", { mediaType: "image" }, token),
+  );
+  expect(response.status).toBe(200);
+  return cloudinaryUploadFor(await response.json(), Math.floor(ctx.clock.now / 1000));
 }
+
+const post = (upload: unknown, token: string) =>
+  feed.POST(jsonRequest("/api/feed", "POST", { text: "hi", upload }, token));
 
 function expectQuick503(result: { response: Response; ms: number; body: string }) {
   expect(result.response.status).toBe(503);
@@ -59,13 +62,23 @@ describe.each(adapters)("Redis faults: %s", (_name, createStore) => {
     const ctx = useTestApp({}, { store: createStore() });
     ctx.clock.now = Date.now();
     const token = await tokenFor("alice");
-    expect((await postOnce(ctx, token)).status).toBe(201);
+    expect((await post(await signedUpload(ctx, token), token)).status).toBe(201);
+    const pending = await signedUpload(ctx, token);
 
     await server.kill();
-    expectQuick503(await timed(feed.GET(jsonRequest("/api/feed", "GET"))));
-    expectQuick503(await timed(postOnce(ctx, token)));
+    try {
+      expectQuick503(await timed(feed.GET(jsonRequest("/api/feed", "GET"))));
+      expectQuick503(await timed(post(pending, token)));
+      // Signing needs Redis too: the rate limiter fails closed rather than letting uploads through uncounted.
+      expectQuick503(
+        await timed(
+          uploadSignature.POST(jsonRequest("/api/feed/upload-signature", "POST", { mediaType: "image" }, token)),
+        ),
+      );
+    } finally {
+      await server.start(); // restarts with no data, as Redis without persistence does
+    }
 
-    await server.start(); // restarts with no data, as Redis without persistence does
     // The client reconnects on its own within a second or two; no request needs to fail after that.
     let recovered = await feed.GET(jsonRequest("/api/feed", "GET"));
     for (let attempt = 0; attempt < 20 && recovered.status !== 200; attempt += 1) {
@@ -74,7 +87,7 @@ describe.each(adapters)("Redis faults: %s", (_name, createStore) => {
     }
     expect(recovered.status).toBe(200);
     expect((await recovered.json()).items).toEqual([]);
-    expect((await postOnce(ctx, token)).status).toBe(201);
+    expect((await post(pending, token)).status).toBe(201);
     expect((await (await feed.GET(jsonRequest("/api/feed", "GET"))).json()).items).toHaveLength(1);
   });
 

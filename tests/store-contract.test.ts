@@ -210,6 +210,17 @@ describe.each(adapters)("FeedStore contract: $name", ({ create, redis }) => {
     expect(again.entries).toHaveLength(2);
   });
 
+  it("counts hits in a window that expires on its own", async () => {
+    expect(await store.countHit("feed-ratelimit:test", 1)).toMatchObject({ count: 1 });
+    const second = await store.countHit("feed-ratelimit:test", 1);
+    expect(second.count).toBe(2);
+    expect(second.resetInMs).toBeGreaterThan(0);
+    expect(second.resetInMs).toBeLessThanOrEqual(1000);
+    if (redis) expect(await server.client.pttl("feed-ratelimit:test")).toBeGreaterThan(0);
+    await sleep(1100);
+    expect((await store.countHit("feed-ratelimit:test", 1)).count).toBe(1);
+  });
+
   it("answers an empty page, not an error, when Redis holds nothing", async () => {
     expect(await readPage({ limit: 20 }, deps())).toEqual({ items: [], nextCursor: null });
   });

@@ -3,6 +3,7 @@ import { getApp } from "../../lib/app.js";
 import { authenticate } from "../../lib/auth.js";
 import { createPost, listFeed } from "../../lib/feed.js";
 import { cachedJson, json, readJson, readQuery, route } from "../../lib/http.js";
+import { clientAddress } from "../../lib/rate-limit.js";
 import { CreatePostRequestSchema, FeedQuerySchema } from "../../lib/schemas.js";
 
 // The CDN answers polls for 2 s and may serve a stale page for 8 s more while it refetches: new posts show within
@@ -13,6 +14,7 @@ export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
   async GET(request) {
     const app = getApp();
     if (app.config.readRequiresAuth) await authenticate(request, app.verifyToken);
+    await app.rateLimit("read", clientAddress(request));
     const page = await listFeed(readQuery(request, FeedQuerySchema), app.feed);
     return cachedJson(request, page, app.config.readRequiresAuth ? "private, no-store" : PUBLIC_CACHE);
   },
@@ -20,6 +22,7 @@ export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
   async POST(request) {
     const app = getApp();
     const identity = await authenticate(request, app.verifyToken);
+    await app.rateLimit("post", identity.userId);
     const post = await createPost(await readJson(request, CreatePostRequestSchema), identity, app.feed);
     return json(post, 201);
   },

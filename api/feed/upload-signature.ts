@@ -9,6 +9,7 @@ export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
   async POST(request) {
     const app = getApp();
     const identity = await authenticate(request, app.verifyToken);
+    await app.rateLimit("sign", identity.userId);
     const { mediaType } = await readJson(request, UploadSignatureRequestSchema);
     return json(signUpload(mediaType, identity, app.feed), 200, { "Cache-Control": "no-store" });
   },

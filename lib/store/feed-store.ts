@@ -51,6 +51,8 @@ export interface FeedStore {
   claimMarker(indexKey: string, marker: string, ttlSeconds: number): Promise<boolean>;
   /** ZADD index NX for many entries + EXPIRE index ttl. */
   addToIndex(indexKey: string, entries: IndexEntry[], ttlSeconds: number): Promise<void>;
+  /** SET key 0 EX window NX + INCR + PTTL in one transaction: a fixed-window counter that always expires. */
+  countHit(key: string, windowSeconds: number): Promise<{ count: number; resetInMs: number }>;
   /** One SCAN step; cursor "0" starts and ends the walk. */
   scan(cursor: string, match: string, count: number): Promise<{ cursor: string; keys: string[] }>;
 }

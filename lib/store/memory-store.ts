@@ -59,6 +59,13 @@ export class MemoryStore implements FeedStore {
     this.expire(indexKey, ttlSeconds);
   }
 
+  async countHit(key: string, windowSeconds: number): Promise<{ count: number; resetInMs: number }> {
+    const entry = this.live(key) ?? { value: "0", expiresAt: this.now() + windowSeconds * 1000 };
+    entry.value = String(Number(entry.value) + 1);
+    this.data.set(key, entry);
+    return { count: Number(entry.value), resetInMs: entry.expiresAt - this.now() };
+  }
+
   /** Not a cursor walk: one step returns every live matching key (the order Redis gives is unspecified anyway). */
   async scan(_cursor: string, match: string, _count: number): Promise<{ cursor: string; keys: string[] }> {
     const pattern = new RegExp(`^${match.split("*").map(escapeRegExp).join(".*")}$`);

@@ -102,6 +102,15 @@ export class TcpStore implements FeedStore {
     });
   }
 
+  countHit(key: string, windowSeconds: number): Promise<{ count: number; resetInMs: number }> {
+    return orUnavailable(async () => {
+      const [, count, pttl] = values(
+        await this.redis.multi().set(key, "0", "EX", windowSeconds, "NX").incr(key).pttl(key).exec(),
+      );
+      return { count: Number(count), resetInMs: Number(pttl) };
+    });
+  }
+
   scan(cursor: string, match: string, count: number): Promise<{ cursor: string; keys: string[] }> {
     return orUnavailable(async () => {
       const [next, keys] = await this.redis.scan(cursor, "MATCH", match, "COUNT", count);

@@ -86,6 +86,18 @@ export class UpstashStore implements FeedStore {
     });
   }
 
+  countHit(key: string, windowSeconds: number): Promise<{ count: number; resetInMs: number }> {
+    return orUnavailable(async () => {
+      const [, count, pttl] = await this.redis
+        .multi()
+        .set(key, "0", { ex: windowSeconds, nx: true })
+        .incr(key)
+        .pttl(key)
+        .exec();
+      return { count: Number(count), resetInMs: Number(pttl) };
+    });
+  }
+
   scan(cursor: string, match: string, count: number): Promise<{ cursor: string; keys: string[] }> {
     return orUnavailable(async () => {
       const [next, keys] = await this.redis.scan(cursor, { match, count });
