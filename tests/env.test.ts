@@ -1,4 +1,6 @@
 // Configuration: one validated read of the environment, every problem reported at once, safe local defaults.
+import { readFileSync } from "node:fs";
+import { parseEnv } from "node:util";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../lib/env.js";
 
@@ -101,5 +103,13 @@ describe("loadConfig", () => {
     expect(problemsOf({ AUTH_JWKS_URL: "https://id.example/jwks", AUTH_JWT_SECRET: "x".repeat(32) })).toEqual([
       "set only one of AUTH_JWT_SECRET and AUTH_JWKS_URL",
     ]);
+  });
+});
+
+describe(".env.example", () => {
+  it("copied as it is, is a valid local configuration", () => {
+    const config = loadConfig(parseEnv(readFileSync(".env.example", "utf8")));
+    expect(config.redis.kind).toBe("memory");
+    expect(config.rateLimits).toEqual({ sign: 30, post: 10, read: 0 });
   });
 });
