@@ -1,51 +1,34 @@
 // A Redis that is up but refuses writes (full, read-only): writes answer 503, reads keep working.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import * as feed from "../api/feed/index.js";
 import * as uploadSignature from "../api/feed/upload-signature.js";
-import type { FeedStore } from "../lib/store/feed-store.js";
-import { createTcpClient, TcpStore } from "../lib/store/tcp-store.js";
-import { createUpstashClient, UpstashStore } from "../lib/store/upstash-store.js";
-import { type RedisServer, startRedisServer } from "./support/redis-server.js";
+import { useRedisAdapters } from "./support/redis-adapters.js";
 import { cloudinaryUploadFor, jsonRequest, tokenFor, useTestApp } from "./support/test-app.js";
-import { startUpstashBridge, type UpstashBridge } from "./support/upstash-bridge.js";
 
-let server: RedisServer;
-let bridge: UpstashBridge;
-beforeAll(async () => {
-  server = await startRedisServer();
-  bridge = await startUpstashBridge(server.url);
-});
-afterAll(async () => {
-  await bridge?.close();
-  await server?.stop();
-});
-
-const adapters: [string, () => FeedStore][] = [
-  ["TCP Redis (ioredis)", () => new TcpStore(createTcpClient(server.url, 1000))],
-  ["Upstash REST (@upstash/redis)", () => new UpstashStore(createUpstashClient(bridge.url, bridge.token, 1000))],
-];
+const redis = useRedisAdapters(1000);
+const { adapters } = redis;
 
 // Each turns a healthy server into one that refuses writes, and returns how to undo it.
 const conditions: [string, () => Promise<() => Promise<unknown>>][] = [
   [
     "full (OOM, noeviction)",
     async () => {
-      await server.client.config("SET", "maxmemory-policy", "noeviction");
-      await server.client.config("SET", "maxmemory", "1");
-      return () => server.client.config("SET", "maxmemory", "0");
+      await redis.server().client.config("SET", "maxmemory-policy", "noeviction");
+      await redis.server().client.config("SET", "maxmemory", "1");
+      return () => redis.server().client.config("SET", "maxmemory", "0");
     },
   ],
   [
     "read-only (a replica that lost its primary)",
     async () => {
-      await server.client.replicaof("127.0.0.1", 1); // nothing listens on port 1
-      return () => server.client.replicaof("NO", "ONE");
+      await redis.server().client.replicaof("127.0.0.1", 1); // nothing listens on port 1
+      return () => redis.server().client.replicaof("NO", "ONE");
     },
   ],
 ];
 
 describe.each(adapters)("degraded Redis: %s", (_name, createStore) => {
-  beforeEach(() => server.client.flushdb());
+  beforeEach(() => redis.server().client.flushdb());
 
   it.each(conditions)("when %s: POST answers 503, GET still lists what is there", async (_condition, degrade) => {
     const ctx = useTestApp({ RATE_LIMIT: "off" }, { store: createStore() });
@@ -62,7 +45,7 @@ describe.each(adapters)("degraded Redis: %s", (_name, createStore) => {
       (await feed.POST(jsonRequest("/api/feed", "POST", { text: "before", upload: await upload() }, token))).status,
     ).toBe(201);
     const pending = await upload();
-    await server.client.del("feed-index"); // so the read must also try (and fail) to heal: a write
+    await redis.server().client.del("feed-index"); // so the read must also try (and fail) to heal: a write
     const restore = await degrade();
     try {
       const post = await feed.POST(jsonRequest("/api/feed", "POST", { text: "during", upload: pending }, token));

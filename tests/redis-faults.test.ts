@@ -1,34 +1,17 @@
 // Redis outages on a real redis-server that the test kills, hangs and restarts: quick 503s, no leaks, self-recovery.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as feed from "../api/feed/index.js";
 import * as uploadSignature from "../api/feed/upload-signature.js";
-import type { FeedStore } from "../lib/store/feed-store.js";
-import { createTcpClient, TcpStore } from "../lib/store/tcp-store.js";
-import { createUpstashClient, UpstashStore } from "../lib/store/upstash-store.js";
-import { type RedisServer, startRedisServer } from "./support/redis-server.js";
+import { useRedisAdapters } from "./support/redis-adapters.js";
 import { cloudinaryUploadFor, jsonRequest, tokenFor, useTestApp } from "./support/test-app.js";
-import { startUpstashBridge, type UpstashBridge } from "./support/upstash-bridge.js";
 
 // Short so the suite is quick; production defaults to 2 s (REDIS_TIMEOUT_MS).
 const TIMEOUT_MS = 800;
 // Generous bound that still proves "no hang": the SDKs' own defaults retry for ~4 s or wait forever.
 const QUICK_MS = 4000;
 
-let server: RedisServer;
-let bridge: UpstashBridge;
-beforeAll(async () => {
-  server = await startRedisServer();
-  bridge = await startUpstashBridge(server.url);
-});
-afterAll(async () => {
-  await bridge?.close();
-  await server?.stop();
-});
-
-const adapters: [string, () => FeedStore][] = [
-  ["TCP Redis (ioredis)", () => new TcpStore(createTcpClient(server.url, TIMEOUT_MS))],
-  ["Upstash REST (@upstash/redis)", () => new UpstashStore(createUpstashClient(bridge.url, bridge.token, TIMEOUT_MS))],
-];
+const redis = useRedisAdapters(TIMEOUT_MS);
+const { adapters } = redis;
 
 async function timed(response: Promise<Response>): Promise<{ response: Response; ms: number; body: string }> {
   const started = Date.now();
@@ -58,14 +41,14 @@ function expectQuick503(result: { response: Response; ms: number; body: string }
 
 describe.each(adapters)("Redis faults: %s", (_name, createStore) => {
   it("answers a quick 503 while Redis is down, then works again after it restarts empty, with no app restart", async () => {
-    await server.client.flushdb();
+    await redis.server().client.flushdb();
     const ctx = useTestApp({}, { store: createStore() });
     ctx.clock.now = Date.now();
     const token = await tokenFor("alice");
     expect((await post(await signedUpload(ctx, token), token)).status).toBe(201);
     const pending = await signedUpload(ctx, token);
 
-    await server.kill();
+    await redis.server().kill();
     try {
       expectQuick503(await timed(feed.GET(jsonRequest("/api/feed", "GET"))));
       expectQuick503(await timed(post(pending, token)));
@@ -76,7 +59,7 @@ describe.each(adapters)("Redis faults: %s", (_name, createStore) => {
         ),
       );
     } finally {
-      await server.start(); // restarts with no data, as Redis without persistence does
+      await redis.server().start(); // restarts with no data, as Redis without persistence does
     }
 
     // The client reconnects on its own within a second or two; no request needs to fail after that.
@@ -95,11 +78,11 @@ describe.each(adapters)("Redis faults: %s", (_name, createStore) => {
     const ctx = useTestApp({}, { store: createStore() });
     ctx.clock.now = Date.now();
     await feed.GET(jsonRequest("/api/feed", "GET")); // connected and warm
-    server.pause();
+    redis.server().pause();
     try {
       expectQuick503(await timed(feed.GET(jsonRequest("/api/feed", "GET"))));
     } finally {
-      server.resume();
+      redis.server().resume();
     }
     expect((await feed.GET(jsonRequest("/api/feed", "GET"))).status).toBe(200);
   });

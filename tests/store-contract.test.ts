@@ -1,34 +1,16 @@
 // One contract for every FeedStore adapter: in-process, TCP Redis (ioredis) and Upstash REST, the last two on a real
 // redis-server. Feed-level behaviour (paging, expiry, healing) runs through the same adapters.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { HEALED_MARKER, INDEX_KEY, postKey, readPage } from "../lib/feed-page.js";
 import type { Post } from "../lib/schemas.js";
 import type { FeedStore } from "../lib/store/feed-store.js";
 import { MemoryStore } from "../lib/store/memory-store.js";
-import { createTcpClient, TcpStore } from "../lib/store/tcp-store.js";
-import { createUpstashClient, UpstashStore } from "../lib/store/upstash-store.js";
-import { type RedisServer, startRedisServer } from "./support/redis-server.js";
-import { startUpstashBridge, type UpstashBridge } from "./support/upstash-bridge.js";
+import { useRedisAdapters } from "./support/redis-adapters.js";
 
-let server: RedisServer;
-let bridge: UpstashBridge;
-beforeAll(async () => {
-  server = await startRedisServer();
-  bridge = await startUpstashBridge(server.url);
-});
-afterAll(async () => {
-  await bridge?.close();
-  await server?.stop();
-});
-
+const shared = useRedisAdapters(2000);
 const adapters: { name: string; create: () => FeedStore; redis: boolean }[] = [
   { name: "in-process", create: () => new MemoryStore(), redis: false },
-  { name: "TCP Redis (ioredis)", create: () => new TcpStore(createTcpClient(server.url, 2000)), redis: true },
-  {
-    name: "Upstash REST (@upstash/redis)",
-    create: () => new UpstashStore(createUpstashClient(bridge.url, bridge.token, 2000)),
-    redis: true,
-  },
+  ...shared.adapters.map(([name, create]) => ({ name, create, redis: true })),
 ];
 
 const TTL = 60;
@@ -70,7 +52,7 @@ describe.each(adapters)("FeedStore contract: $name", ({ create, redis }) => {
   const deps = () => ({ store, ttlSeconds: TTL, now: Date.now });
 
   beforeEach(async () => {
-    await server.client.flushdb(); // our own throw-away server
+    await shared.server().client.flushdb(); // our own throw-away server
     store = create();
   });
 
@@ -80,11 +62,11 @@ describe.each(adapters)("FeedStore contract: $name", ({ create, redis }) => {
     expect(await insert(store, { ...post, text: "replay" })).toBe(false);
     expect(await store.getValues([postKey(post.id), "feed:missing"])).toEqual([JSON.stringify(post), null]);
     if (redis) {
-      expect(await server.client.get(postKey(post.id))).toBe(JSON.stringify(post));
-      const ttl = await server.client.ttl(postKey(post.id));
+      expect(await shared.server().client.get(postKey(post.id))).toBe(JSON.stringify(post));
+      const ttl = await shared.server().client.ttl(postKey(post.id));
       expect(ttl).toBeGreaterThan(TTL - 3);
       expect(ttl).toBeLessThanOrEqual(TTL);
-      expect(await server.client.ttl(INDEX_KEY)).toBeGreaterThan(TTL - 3);
+      expect(await shared.server().client.ttl(INDEX_KEY)).toBeGreaterThan(TTL - 3);
     }
   });
 
@@ -151,7 +133,7 @@ describe.each(adapters)("FeedStore contract: $name", ({ create, redis }) => {
   it("walks every feed:* key with SCAN and none of the others", async () => {
     const posts = Array.from({ length: 30 }, () => makePost(Date.now()));
     for (const post of posts) await insert(store, post);
-    if (redis) await server.client.mset("chat:1", "x", "session:1", "y", "feedback", "z");
+    if (redis) await shared.server().client.mset("chat:1", "x", "session:1", "y", "feedback", "z");
     const seen = new Set<string>();
     let cursor = "0";
     do {
@@ -216,7 +198,7 @@ describe.each(adapters)("FeedStore contract: $name", ({ create, redis }) => {
     expect(second.count).toBe(2);
     expect(second.resetInMs).toBeGreaterThan(0);
     expect(second.resetInMs).toBeLessThanOrEqual(1000);
-    if (redis) expect(await server.client.pttl("feed-ratelimit:test")).toBeGreaterThan(0);
+    if (redis) expect(await shared.server().client.pttl("feed-ratelimit:test")).toBeGreaterThan(0);
     await sleep(1100);
     expect((await store.countHit("feed-ratelimit:test", 1)).count).toBe(1);
   });

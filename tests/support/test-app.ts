@@ -13,6 +13,17 @@ export const TEST_ENV = {
   FEED_TTL_SECONDS: "3600",
 } satisfies EnvSource;
 export const API_SECRET = "test-api-secret";
+/** The stored document's fields, in the contract's order (issue 2). */
+export const POST_FIELDS = [
+  "id",
+  "userId",
+  "username",
+  "text",
+  "mediaUrl",
+  "mediaType",
+  "cloudinaryPublicId",
+  "createdAt",
+];
 
 export function useTestApp(env: EnvSource = {}, overrides: Partial<FeedDeps> = {}) {
   const clock = { now: Date.parse("2026-11-26T12:00:00.000Z") };
