@@ -8,6 +8,7 @@ const EXPECTED = {
   "/api/feed": "api/feed/index",
   "/api/feed/upload-signature": "api/feed/upload-signature",
   "/api/feed/<id>": "api/feed/[id]",
+  "/api/admin/media-cleanup": "api/admin/media-cleanup",
 };
 
 // `vercel build` needs a linked project; this stub is all it reads offline (nodeVersion 20.x is refused as retired).

@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { v2 as cloudinary } from "cloudinary";
 import type { MediaConfig } from "../lib/env.js";
 import type { MediaType } from "../lib/schemas.js";
+import { createLocalCloudinaryAdmin } from "./local-cloudinary-admin.js";
 
 // Cloudinary's free-plan limits per file.
 const MAX_BYTES: Record<MediaType, number> = { image: 10 * 1024 * 1024, video: 100 * 1024 * 1024 };
@@ -34,6 +35,7 @@ const cloudinaryError = (status: number, message: string) =>
 
 /** Answers the request if it is for the local media store, or returns undefined to let other routes try. */
 export function createLocalCloudinary(media: MediaConfig, directory: string) {
+  const admin = createLocalCloudinaryAdmin(media, directory);
   return async (request: Request): Promise<Response | undefined> => {
     const { pathname } = new URL(request.url);
     const upload = UPLOAD_PATH.exec(pathname);
@@ -48,7 +50,7 @@ export function createLocalCloudinary(media: MediaConfig, directory: string) {
     if (delivery && (request.method === "GET" || request.method === "HEAD")) {
       return serveFile(join(directory, delivery[2], `${delivery[3]}.${delivery[4]}`), delivery[4]);
     }
-    return undefined;
+    return admin(request);
   };
 
   async function acceptUpload(request: Request, cloud: string, type: MediaType): Promise<Response> {

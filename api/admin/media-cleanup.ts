@@ -1,0 +1,24 @@
+// POST /api/admin/media-cleanup: an operator deletes, or previews deleting, feed media on Cloudinary by public id.
+import { requireAdmin } from "../../lib/admin-auth.js";
+import { getApp } from "../../lib/app.js";
+import { cleanupRequestSchema, countResults } from "../../lib/cleanup-schemas.js";
+import { createCloudinaryAdmin } from "../../lib/cloudinary-admin.js";
+import { json, readJson, route } from "../../lib/http.js";
+import { auditCleanup, cleanupByIds } from "../../lib/media-cleanup.js";
+
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
+  async POST(request) {
+    const app = getApp();
+    const caller = requireAdmin(request, app.config.adminToken);
+    const input = await readJson(request, cleanupRequestSchema(app.config.media.folder));
+    const results = await cleanupByIds(input, {
+      admin: createCloudinaryAdmin(app.config.media, { now: app.feed.now }),
+      store: app.feed.store,
+      folder: app.config.media.folder,
+    });
+    const counts = countResults(results);
+    auditCleanup(caller, input, results, counts, app.feed.now());
+    const body = { dryRun: input.dryRun, force: input.force, counts, results };
+    return json(body, 200, { "Cache-Control": "no-store" });
+  },
+});

@@ -1,0 +1,54 @@
+// The media cleanup's contracts: which public ids are feed media, the admin request body, and the per-id results.
+import { z } from "zod";
+import { type MediaType, POST_ID_PATTERN } from "./schemas.js";
+
+// Cloudinary's cap on ids per delete call, and so per admin request.
+export const MAX_CLEANUP_IDS = 100;
+// The owner segment `ownerFolder()` (lib/media.ts) gives every upload: `u` and 16 hex digits of a hash.
+const OWNER_SEGMENT = /^u[0-9a-f]{16}$/;
+
+/**
+ * The post id of a feed upload's public id (`<folder>/u<hash>/<postId>`), or null for anything else: other folders,
+ * wildcards, `..`, extra or missing segments. Only these ids may ever be deleted.
+ */
+export function feedPostIdOf(folder: string, publicId: string): string | null {
+  if (!publicId.startsWith(`${folder}/`)) return null;
+  const rest = publicId.slice(folder.length + 1).split("/");
+  if (rest.length !== 2 || !OWNER_SEGMENT.test(rest[0]) || !POST_ID_PATTERN.test(rest[1])) return null;
+  return rest[1];
+}
+
+export function cleanupRequestSchema(folder: string) {
+  const publicId = z
+    .string()
+    .max(255)
+    .refine((id) => feedPostIdOf(folder, id) !== null, `must be a feed media id: ${folder}/u<hash>/<postId>`);
+  return z.strictObject({
+    publicIds: z
+      .array(publicId)
+      .min(1)
+      .max(MAX_CLEANUP_IDS)
+      .transform((ids) => [...new Set(ids)]),
+    dryRun: z.boolean().default(false),
+    force: z.boolean().default(false),
+  });
+}
+export type CleanupRequest = z.infer<ReturnType<typeof cleanupRequestSchema>>;
+
+export const CLEANUP_STATUSES = ["deleted", "would_delete", "not_found", "skipped_live", "failed"] as const;
+export type CleanupStatus = (typeof CLEANUP_STATUSES)[number];
+
+export interface CleanupResult {
+  publicId: string;
+  status: CleanupStatus;
+  /** Known once Cloudinary has found the media. */
+  resourceType?: MediaType;
+}
+
+export type CleanupCounts = Record<CleanupStatus, number>;
+
+export function countResults(results: CleanupResult[]): CleanupCounts {
+  const counts = Object.fromEntries(CLEANUP_STATUSES.map((status) => [status, 0])) as CleanupCounts;
+  for (const { status } of results) counts[status] += 1;
+  return counts;
+}

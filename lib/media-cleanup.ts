@@ -1,0 +1,152 @@
+// Deleting feed media on Cloudinary when an operator asks: live posts are protected unless forced, types are grouped.
+import type { AdminCaller } from "./admin-auth.js";
+import type { CleanupCounts, CleanupRequest, CleanupResult } from "./cleanup-schemas.js";
+import { feedPostIdOf } from "./cleanup-schemas.js";
+import { type CloudinaryAdmin, type DeleteOutcome, MAX_IDS_PER_CALL } from "./cloudinary-admin.js";
+import { postKey } from "./feed-page.js";
+import { MEDIA_TYPES, type MediaType } from "./schemas.js";
+import type { FeedStore } from "./store/feed-store.js";
+
+// Keys per MGET when checking which posts are live: each command stays small however many leftovers a batch finds.
+const MGET_BATCH = 100;
+
+export interface CleanupDeps {
+  admin: CloudinaryAdmin;
+  store: Pick<FeedStore, "getValues">;
+  folder: string;
+}
+
+export interface MediaRef {
+  publicId: string;
+  resourceType: MediaType;
+}
+
+export interface BatchReport {
+  type: MediaType;
+  batch: number;
+  batches: number;
+  outcomes: Record<string, DeleteOutcome>;
+}
+
+/** Public ids whose post still exists in Redis (its key is `feed:<last segment>`): their media must stay. */
+export async function findLiveIds(publicIds: string[], deps: Omit<CleanupDeps, "admin">): Promise<Set<string>> {
+  const live = new Set<string>();
+  for (const batch of chunk(publicIds, MGET_BATCH)) {
+    const feedIds = batch.flatMap((publicId) => {
+      const postId = feedPostIdOf(deps.folder, publicId);
+      // Anything that is not a feed id counts as live: protection errs towards keeping media.
+      if (!postId) live.add(publicId);
+      return postId ? [{ publicId, key: postKey(postId) }] : [];
+    });
+    if (feedIds.length === 0) continue;
+    const values = await deps.store.getValues(feedIds.map(({ key }) => key));
+    feedIds.forEach(({ publicId }, i) => {
+      if (values[i] !== null && values[i] !== undefined) live.add(publicId);
+    });
+  }
+  return live;
+}
+
+/** Deletes by type (Cloudinary only finds media under its own type) in calls of at most 100 ids, one at a time. */
+export async function deleteGrouped(
+  media: MediaRef[],
+  admin: CloudinaryAdmin,
+  onBatch?: (report: BatchReport) => void,
+): Promise<Map<string, DeleteOutcome>> {
+  const batches = MEDIA_TYPES.flatMap((type) => {
+    const ids = media.filter((item) => item.resourceType === type).map((item) => item.publicId);
+    return chunk(ids, MAX_IDS_PER_CALL).map((batch) => ({ type, ids: batch }));
+  });
+  const outcomes = new Map<string, DeleteOutcome>();
+  for (const [index, { type, ids }] of batches.entries()) {
+    const result = await admin.deleteMedia(type, ids);
+    for (const [id, outcome] of Object.entries(result)) outcomes.set(id, outcome);
+    onBatch?.({ type, batch: index + 1, batches: batches.length, outcomes: result });
+  }
+  return outcomes;
+}
+
+/** The admin endpoint's use case: each id is skipped (live), not found, would be deleted (dry run) or deleted. */
+export async function cleanupByIds(request: CleanupRequest, deps: CleanupDeps): Promise<CleanupResult[]> {
+  const live = await findLiveIds(request.publicIds, deps);
+  const protectedIds = request.force ? new Set<string>() : live;
+  const targets = request.publicIds.filter((id) => !protectedIds.has(id));
+  const found = await findTypes(targets, deps.admin);
+  const refs = targets.flatMap((publicId) => {
+    const resourceType = found.get(publicId);
+    return resourceType ? [{ publicId, resourceType }] : [];
+  });
+  const outcomes = request.dryRun ? new Map<string, DeleteOutcome>() : await deleteEachType(refs, deps.admin);
+  return request.publicIds.map((publicId): CleanupResult => {
+    if (protectedIds.has(publicId)) return { publicId, status: "skipped_live" };
+    const resourceType = found.get(publicId);
+    if (!resourceType) return { publicId, status: "not_found" };
+    if (request.dryRun) return { publicId, status: "would_delete", resourceType };
+    return { publicId, status: outcomes.get(publicId) ?? "failed", resourceType };
+  });
+}
+
+/**
+ * Images and videos in parallel (halving the wait), each on its own: when one type's call fails after the other's
+ * deleted, the answer still says what was deleted and marks the rest failed. When nothing was deleted the error
+ * stands, and the caller gets a 503 with nothing changed.
+ */
+async function deleteEachType(refs: MediaRef[], admin: CloudinaryAdmin): Promise<Map<string, DeleteOutcome>> {
+  const settled = await Promise.allSettled(
+    MEDIA_TYPES.map((type) =>
+      deleteGrouped(
+        refs.filter((ref) => ref.resourceType === type),
+        admin,
+      ),
+    ),
+  );
+  const failure = settled.find((result) => result.status === "rejected");
+  const done = settled.flatMap((result) => (result.status === "fulfilled" ? [...result.value] : []));
+  if (failure && done.length === 0) throw failure.reason;
+  if (failure) {
+    const cause =
+      failure.reason instanceof Error && failure.reason.cause instanceof Error ? failure.reason.cause : failure.reason;
+    console.error(JSON.stringify({ level: "error", event: "media_cleanup_partial", error: String(cause) }));
+  }
+  return new Map(done);
+}
+
+/** Which type each id exists as; both types are asked at once since the request does not say. */
+async function findTypes(publicIds: string[], admin: CloudinaryAdmin): Promise<Map<string, MediaType>> {
+  const types = new Map<string, MediaType>();
+  for (const batch of chunk(publicIds, MAX_IDS_PER_CALL)) {
+    const found = await Promise.all(MEDIA_TYPES.map((type) => admin.findMedia(type, batch)));
+    for (const media of found.flat()) if (batch.includes(media.publicId)) types.set(media.publicId, media.resourceType);
+  }
+  return types;
+}
+
+/** One structured line per cleanup: who (token fingerprint, address), what (ids and outcomes), when. */
+export function auditCleanup(
+  caller: AdminCaller,
+  request: CleanupRequest,
+  results: CleanupResult[],
+  counts: CleanupCounts,
+  nowMs: number,
+): void {
+  const { dryRun, force } = request;
+  const outcomes = results.map(({ publicId, status }) => `${publicId}:${status}`);
+  console.log(
+    JSON.stringify({
+      level: "info",
+      event: "media_cleanup",
+      at: new Date(nowMs).toISOString(),
+      caller,
+      dryRun,
+      force,
+      counts,
+      outcomes,
+    }),
+  );
+}
+
+export function chunk<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
