@@ -4,11 +4,10 @@ import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { v2 as cloudinary } from "cloudinary";
 import type { MediaConfig } from "../lib/env.js";
+import { MAX_MEDIA_BYTES } from "../lib/limits.js";
 import type { MediaType } from "../lib/schemas.js";
 import { createLocalCloudinaryAdmin } from "./local-cloudinary-admin.js";
 
-// Cloudinary's free-plan limits per file.
-const MAX_BYTES: Record<MediaType, number> = { image: 10 * 1024 * 1024, video: 100 * 1024 * 1024 };
 // Cloudinary rejects an upload signed more than an hour ago.
 const SIGNATURE_LIFETIME_SECONDS = 3600;
 const CONTENT_TYPES: Record<string, string> = {
@@ -66,7 +65,8 @@ export function createLocalCloudinary(media: MediaConfig, directory: string) {
     }
     const now = Math.floor(Date.now() / 1000);
     if (Number(params.timestamp) < now - SIGNATURE_LIFETIME_SECONDS) return cloudinaryError(400, "Stale request");
-    if (file.size > MAX_BYTES[type]) return cloudinaryError(400, `File size too large. Maximum is ${MAX_BYTES[type]}.`);
+    if (file.size > MAX_MEDIA_BYTES[type])
+      return cloudinaryError(400, `File size too large. Maximum is ${MAX_MEDIA_BYTES[type]}.`);
     const format = formatOf(file);
     if (!format || (params.allowed_formats && !params.allowed_formats.split(",").includes(format))) {
       return cloudinaryError(400, `File format ${format ?? "unknown"} not allowed`);

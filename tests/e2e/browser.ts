@@ -1,0 +1,46 @@
+// Debian's Chromium driven by playwright-core, and helpers the demo-page test shares (sign-in, a test photo).
+import { existsSync } from "node:fs";
+import { type Browser, chromium, type Page } from "playwright-core";
+
+// Debian's package (`apt-get install -y chromium`); playwright's own browser downloads do not work here.
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+// Without the networking flags Chromium tries to reach the internet on start.
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+/** Fails (never skips) without Chromium: CI installs it, and a skipped browser test would prove nothing. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium is required at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/** Signs in through the page's own form, as a person would. */
+export async function signIn(page: Page, baseUrl: string, name: string): Promise<void> {
+  await page.goto(baseUrl);
+  await page.getByLabel("Name").fill(name);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByText(`Signed in as ${name}`).waitFor();
+}
+
+/** A real PNG (a small sunset scene) rendered by Chromium itself, so no binary fixture is needed. */
+export async function scenePng(browser: Browser, sky: [string, string]): Promise<Buffer> {
+  const page = await browser.newPage({ viewport: { width: 800, height: 520 } });
+  const hill = "position:absolute;bottom:0;border-radius:50% 50% 0 0";
+  await page.setContent(`<body style="margin:0"><div style="position:relative;width:800px;height:520px;overflow:hidden;
+    background:linear-gradient(180deg,${sky[0]},${sky[1]})">
+    <div style="position:absolute;left:480px;top:150px;width:140px;height:140px;border-radius:50%;background:#fff6d5"></div>
+    <div style="${hill};left:-120px;width:620px;height:240px;background:#2d3a4a"></div>
+    <div style="${hill};left:300px;width:700px;height:190px;background:#1c2633"></div></div></body>`);
+  const png = await page.screenshot({ type: "png" });
+  await page.close();
+  return png;
+}

@@ -1,0 +1,80 @@
+// Starts `npm run dev` (its predev step rebuilds the page bundle) on a free port with no credentials, for a browser test.
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import { resolve } from "node:path";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+// Set to "" rather than deleted: empty counts as unset, and it also masks a developer's .env.local.
+const CREDENTIALS = [
+  "UPSTASH_REDIS_REST_URL",
+  "UPSTASH_REDIS_REST_TOKEN",
+  "KV_REST_API_URL",
+  "KV_REST_API_TOKEN",
+  "REDIS_URL",
+  "CLOUDINARY_URL",
+  "CLOUDINARY_CLOUD_NAME",
+  "CLOUDINARY_API_KEY",
+  "CLOUDINARY_API_SECRET",
+  "AUTH_JWT_SECRET",
+  "AUTH_JWKS_URL",
+  "FEED_READ_REQUIRES_AUTH",
+  "FEED_TTL_SECONDS",
+  "VERCEL_ENV",
+];
+const READY_TIMEOUT_MS = 30_000;
+
+export interface DevServer {
+  /** http://localhost:<port>: the origin the local media store builds its URLs with. */
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, "close");
+  return port;
+}
+
+export async function startDevServer(): Promise<DevServer> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), NODE_ENV: "development" };
+  for (const name of CREDENTIALS) env[name] = "";
+  // Its own process group, so npm, tsx and node all stop together.
+  const child = spawn("npm", ["run", "dev"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout?.on("data", (chunk) => (output += chunk));
+  child.stderr?.on("data", (chunk) => (output += chunk));
+  const baseUrl = `http://localhost:${port}`;
+  try {
+    await waitUntilReady(baseUrl, child);
+  } catch (error) {
+    await stopGroup(child);
+    throw new Error(`npm run dev did not start: ${(error as Error).message}\n${output}`);
+  }
+  return { baseUrl, stop: () => stopGroup(child) };
+}
+
+async function waitUntilReady(baseUrl: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`it exited with code ${child.exitCode}`);
+    const response = await fetch(`${baseUrl}/api/dev/sign-in`).catch(() => undefined);
+    if (response?.ok) return;
+    await new Promise((done) => setTimeout(done, 150));
+  }
+  throw new Error(`no answer on ${baseUrl} within ${READY_TIMEOUT_MS} ms`);
+}
+
+async function stopGroup(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  const exited = once(child, "exit");
+  process.kill(-child.pid, "SIGTERM");
+  const timer = setTimeout(() => child.pid && process.kill(-child.pid, "SIGKILL"), 3000);
+  await exited;
+  clearTimeout(timer);
+}
