@@ -1,103 +1,22 @@
 // The browser client against msw (the feed API and Cloudinary's upload endpoint); any unplanned request fails a test.
 import { delay, HttpResponse, http } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { createFeedClient, type FeedClientOptions, formatTimeLeft } from "../client/feed-client.js";
-import type { FeedClientError } from "../client/feed-errors.js";
-import { MAX_TEXT_CHARS, type Post } from "../lib/schemas.js";
+import { describe, expect, it, vi } from "vitest";
+import { formatTimeLeft } from "../client/feed-client.js";
+import { MAX_TEXT_CHARS } from "../lib/schemas.js";
+import {
+  API,
+  CLOUDINARY_ANSWER,
+  clientFor,
+  makePost,
+  photo,
+  rejection,
+  SIGNED_FIELDS,
+  signing,
+  UPLOAD_URL,
+  useClientServer,
+} from "./support/feed-client-fixtures.js";
 
-const API = "https://feed.test";
-const UPLOAD_URL = "https://api.cloudinary.test/v1_1/demo/image/upload";
-const SIGNED_FIELDS = {
-  api_key: "key",
-  timestamp: "1700000000",
-  public_id: "feed/u1/abcdefghij12",
-  signature: "f".repeat(40),
-};
-const CLOUDINARY_ANSWER = {
-  public_id: SIGNED_FIELDS.public_id,
-  version: 1700000000,
-  signature: "a".repeat(40),
-  resource_type: "image",
-  format: "png",
-};
-
-/** Node has no XMLHttpRequest: a minimal one over fetch, so msw answers the upload and the client's XHR code runs. */
-class FetchBackedXhr {
-  readonly upload = {
-    onprogress: null as ((event: Partial<ProgressEvent>) => void) | null,
-    onload: null as (() => void) | null,
-  };
-  onload: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  onabort: (() => void) | null = null;
-  status = 0;
-  responseText = "";
-  #url = "";
-  #headers = new Headers();
-  #abort = new AbortController();
-  open(_method: string, url: string) {
-    this.#url = url;
-  }
-  getResponseHeader = (name: string) => this.#headers.get(name);
-  abort = () => this.#abort.abort();
-  send(body: FormData) {
-    const request = new Request(this.#url, { method: "POST", body, signal: this.#abort.signal });
-    void (async () => {
-      try {
-        const total = (await request.clone().arrayBuffer()).byteLength;
-        this.upload.onprogress?.({ lengthComputable: true, loaded: total / 2, total });
-        this.upload.onload?.();
-        const response = await fetch(request);
-        Object.assign(this, { status: response.status, responseText: await response.text() });
-        this.#headers = response.headers;
-        this.onload?.();
-      } catch {
-        (this.#abort.signal.aborted ? this.onabort : this.onerror)?.();
-      }
-    })();
-  }
-}
-
-const server = setupServer();
-beforeAll(() => {
-  server.listen({ onUnhandledRequest: "error" });
-  // After listen: msw wraps any XMLHttpRequest present at listen time, and this one already goes through fetch.
-  vi.stubGlobal("XMLHttpRequest", FetchBackedXhr);
-});
-afterEach(() => {
-  server.resetHandlers();
-  vi.useRealTimers();
-});
-afterAll(() => {
-  vi.unstubAllGlobals();
-  server.close();
-});
-
-const CREATED_AT = new Date().toISOString();
-const makePost = (overrides: Partial<Post> = {}): Post => ({
-  id: "abcdefghij12",
-  userId: "u1",
-  username: "Ada",
-  text: "hello",
-  mediaUrl: "https://res.cloudinary.com/demo/image/upload/v1/feed/u1/abcdefghij12.png",
-  mediaType: "image",
-  cloudinaryPublicId: SIGNED_FIELDS.public_id,
-  createdAt: CREATED_AT,
-  ...overrides,
-});
-const clientFor = (options: Partial<FeedClientOptions> = {}) =>
-  createFeedClient({ baseUrl: API, getToken: () => "token-ada", ...options });
-const photo = (size = 2048) => new File([new Uint8Array(size)], "sunset.png", { type: "image/png" });
-const rejection = (promise: Promise<unknown>) =>
-  promise.then(
-    () => expect.fail("expected a rejection"),
-    (e: FeedClientError) => e,
-  );
-const signing = () =>
-  http.post(`${API}/api/feed/upload-signature`, () =>
-    HttpResponse.json({ uploadUrl: UPLOAD_URL, fields: SIGNED_FIELDS }),
-  );
+const server = useClientServer();
 
 describe("post", () => {
   it("signs, sends the signed fields and the file to Cloudinary, then publishes that upload with the caption", async () => {
@@ -251,97 +170,6 @@ describe("list and remove", () => {
     const error = await rejection(clientFor().remove("theirs"));
     expect([error.code, error.message]).toEqual(["forbidden", "Only the author can delete this post."]);
     expect(deleted).toEqual(["mine", "gone", "theirs"]);
-  });
-});
-
-describe("watch", () => {
-  /** Answers GET /api/feed from a script of responses, recording each request's If-None-Match. */
-  function scriptFeed(...answers: (() => Response)[]) {
-    const etagsSent: (string | null)[] = [];
-    server.use(
-      http.get(`${API}/api/feed`, ({ request }) => {
-        etagsSent.push(request.headers.get("if-none-match"));
-        return (answers.shift() ?? (() => new HttpResponse(null, { status: 304 })))();
-      }),
-    );
-    return etagsSent;
-  }
-  const page =
-    (etag: string, ...items: Post[]) =>
-    () =>
-      HttpResponse.json({ items, nextCursor: null }, { headers: { ETag: etag } });
-  const unavailable = () =>
-    HttpResponse.json(
-      { error: { code: "service_unavailable", message: "down" } },
-      { status: 503, headers: { "Retry-After": "5" } },
-    );
-
-  it("sends the last ETag as If-None-Match and treats 304 as no change", async () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    const etagsSent = scriptFeed(page('"v1"', makePost()));
-    const onChange = vi.fn();
-    const watch = clientFor().watch(onChange, { intervalMs: 1000 });
-    await vi.advanceTimersByTimeAsync(2500);
-    watch.stop();
-    expect(etagsSent).toEqual([null, '"v1"', '"v1"']);
-    expect(onChange).toHaveBeenCalledTimes(1);
-    expect(onChange.mock.calls[0][0]).toEqual([makePost()]);
-  });
-
-  it("keeps the last good list through a 503 and waits at least Retry-After before polling again", async () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    const etagsSent = scriptFeed(page('"v1"', makePost()), unavailable, page('"v2"'));
-    const onChange = vi.fn();
-    const statuses: string[] = [];
-    const watch = clientFor().watch(onChange, {
-      intervalMs: 1000,
-      onStatus: (s) => statuses.push(s.ok ? "ok" : s.error.code),
-    });
-    await vi.advanceTimersByTimeAsync(1000);
-    expect(statuses).toEqual(["ok", "unavailable"]);
-    await vi.advanceTimersByTimeAsync(4900);
-    expect(etagsSent).toHaveLength(2);
-    await vi.advanceTimersByTimeAsync(200);
-    watch.stop();
-    expect(etagsSent).toEqual([null, '"v1"', '"v1"']);
-    expect(onChange.mock.calls.map(([posts]) => posts.length)).toEqual([1, 0]);
-  });
-
-  it("pauses while the tab is hidden and polls at once when it is shown again", async () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    let hidden = false;
-    let notify = () => {};
-    const visibility = {
-      hidden: () => hidden,
-      subscribe(listener: () => void) {
-        notify = listener;
-        return () => {};
-      },
-    };
-    const etagsSent = scriptFeed(page('"v1"'));
-    const watch = clientFor({ visibility }).watch(() => {}, { intervalMs: 1000 });
-    await vi.advanceTimersByTimeAsync(10);
-    hidden = true;
-    notify();
-    await vi.advanceTimersByTimeAsync(60_000);
-    expect(etagsSent).toHaveLength(1);
-    hidden = false;
-    notify();
-    await vi.advanceTimersByTimeAsync(10);
-    watch.stop();
-    expect(etagsSent).toEqual([null, '"v1"']);
-  });
-
-  it("never hands over a post whose hour is up, even when a cached page still lists it", async () => {
-    const expired = makePost({ id: "oldoldold123", createdAt: new Date(Date.now() - 3601_000).toISOString() });
-    scriptFeed(page('"v1"', makePost(), expired));
-    const posts = await new Promise<Post[]>((resolve) => {
-      const watch = clientFor().watch((items) => {
-        watch.stop();
-        resolve(items);
-      });
-    });
-    expect(posts.map((post) => post.id)).toEqual(["abcdefghij12"]);
   });
 });
 

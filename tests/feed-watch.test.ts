@@ -1,0 +1,98 @@
+// The browser client's polling: ETags, outages, hidden tabs and expiry, against msw.
+import { HttpResponse, http } from "msw";
+import { describe, expect, it, vi } from "vitest";
+import type { Post } from "../lib/schemas.js";
+import { API, clientFor, makePost, useClientServer } from "./support/feed-client-fixtures.js";
+
+const server = useClientServer();
+
+describe("watch", () => {
+  /** Answers GET /api/feed from a script of responses, recording each request's If-None-Match. */
+  function scriptFeed(...answers: (() => Response)[]) {
+    const etagsSent: (string | null)[] = [];
+    server.use(
+      http.get(`${API}/api/feed`, ({ request }) => {
+        etagsSent.push(request.headers.get("if-none-match"));
+        return (answers.shift() ?? (() => new HttpResponse(null, { status: 304 })))();
+      }),
+    );
+    return etagsSent;
+  }
+  const page =
+    (etag: string, ...items: Post[]) =>
+    () =>
+      HttpResponse.json({ items, nextCursor: null }, { headers: { ETag: etag } });
+  const unavailable = () =>
+    HttpResponse.json(
+      { error: { code: "service_unavailable", message: "down" } },
+      { status: 503, headers: { "Retry-After": "5" } },
+    );
+
+  it("sends the last ETag as If-None-Match and treats 304 as no change", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const etagsSent = scriptFeed(page('"v1"', makePost()));
+    const onChange = vi.fn();
+    const watch = clientFor().watch(onChange, { intervalMs: 1000 });
+    await vi.advanceTimersByTimeAsync(2500);
+    watch.stop();
+    expect(etagsSent).toEqual([null, '"v1"', '"v1"']);
+    expect(onChange).toHaveBeenCalledTimes(1);
+    expect(onChange.mock.calls[0][0]).toEqual([makePost()]);
+  });
+
+  it("keeps the last good list through a 503 and waits at least Retry-After before polling again", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const etagsSent = scriptFeed(page('"v1"', makePost()), unavailable, page('"v2"'));
+    const onChange = vi.fn();
+    const statuses: string[] = [];
+    const watch = clientFor().watch(onChange, {
+      intervalMs: 1000,
+      onStatus: (s) => statuses.push(s.ok ? "ok" : s.error.code),
+    });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(statuses).toEqual(["ok", "unavailable"]);
+    await vi.advanceTimersByTimeAsync(4900);
+    expect(etagsSent).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(200);
+    watch.stop();
+    expect(etagsSent).toEqual([null, '"v1"', '"v1"']);
+    expect(onChange.mock.calls.map(([posts]) => posts.length)).toEqual([1, 0]);
+  });
+
+  it("pauses while the tab is hidden and polls at once when it is shown again", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    let hidden = false;
+    let notify = () => {};
+    const visibility = {
+      hidden: () => hidden,
+      subscribe(listener: () => void) {
+        notify = listener;
+        return () => {};
+      },
+    };
+    const etagsSent = scriptFeed(page('"v1"'));
+    const watch = clientFor({ visibility }).watch(() => {}, { intervalMs: 1000 });
+    await vi.advanceTimersByTimeAsync(10);
+    hidden = true;
+    notify();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(etagsSent).toHaveLength(1);
+    hidden = false;
+    notify();
+    await vi.advanceTimersByTimeAsync(10);
+    watch.stop();
+    expect(etagsSent).toEqual([null, '"v1"']);
+  });
+
+  it("never hands over a post whose hour is up, even when a cached page still lists it", async () => {
+    const expired = makePost({ id: "oldoldold123", createdAt: new Date(Date.now() - 3601_000).toISOString() });
+    scriptFeed(page('"v1"', makePost(), expired));
+    const posts = await new Promise<Post[]>((resolve) => {
+      const watch = clientFor().watch((items) => {
+        watch.stop();
+        resolve(items);
+      });
+    });
+    expect(posts.map((post) => post.id)).toEqual(["abcdefghij12"]);
+  });
+});
