@@ -1,19 +1,15 @@
 // Reading a page of the feed: an id index in a sorted set, then MGET of the posts; the index heals itself if lost.
-import { HttpError, ServiceUnavailableError } from "./errors.js";
-import { type FeedPage, type Post, PostSchema } from "./schemas.js";
+import { HttpError } from "./errors.js";
+import { tryHealIndex } from "./feed-heal.js";
+import { HEALED_MARKER, INDEX_KEY, parsePost, postKey } from "./feed-keys.js";
+import type { FeedPage, Post } from "./schemas.js";
 import type { FeedStore, IndexEntry } from "./store/feed-store.js";
 
-export const POST_KEY_PREFIX = "feed:";
-// Outside `feed:*` so a SCAN for posts never meets it; it holds ids and scores only, never post content.
-export const INDEX_KEY = "feed-index";
-// Present once the index has been checked against the `feed:*` keys; score 0 keeps it out of every page.
-export const HEALED_MARKER = "!healed";
 // Extra ids read per page so a few entries whose posts already expired do not leave the page short.
 const OVERFETCH = 5;
-// SCAN step size for healing: large enough that 200,000 unrelated keys take ~200 steps.
-const HEAL_SCAN_COUNT = 1000;
-
-export const postKey = (id: string): string => `${POST_KEY_PREFIX}${id}`;
+// A page's posts stay under this many bytes of JSON (the response under 256 KB) whatever the captions: 100 posts of
+// 2,200 four-byte characters would be ~900 KB. A fuller page ends early, with a cursor to the rest.
+export const MAX_PAGE_BYTES = 200 * 1024;
 
 export interface PageDeps {
   store: FeedStore;
@@ -41,62 +37,26 @@ export async function readPage(query: { limit: number; cursor?: string }, deps: 
   const mayHaveMore = read.entries.length === want || merged.length > want;
   const candidates = merged.slice(0, want);
   const values = await deps.store.getValues(candidates.map((entry) => postKey(entry.id)));
-
-  const items: Post[] = [];
-  let last = -1;
-  while (items.length < query.limit && last + 1 < candidates.length) {
-    last += 1;
-    const post = parsePost(values[last]);
-    if (post) items.push(post);
-  }
+  const { items, last } = takePosts(values, query.limit);
   const more = last < candidates.length - 1 || mayHaveMore;
   return { items, nextCursor: more && last >= 0 ? encodeCursor(candidates[last]) : null };
 }
 
-/** A stored value, or null when it is missing, corrupt or not a post (foreign data under `feed:*` is skipped). */
-export function parsePost(value: unknown): Post | null {
-  if (value === null || value === undefined) return null;
-  let data = value;
-  if (typeof value === "string") {
-    try {
-      data = JSON.parse(value);
-    } catch {
-      return null;
-    }
+/** Live posts in order, up to `limit` and MAX_PAGE_BYTES; `last` is the index of the last value examined. */
+function takePosts(values: unknown[], limit: number): { items: Post[]; last: number } {
+  const items: Post[] = [];
+  let bytes = 0;
+  let last = -1;
+  while (items.length < limit && last + 1 < values.length) {
+    const post = parsePost(values[last + 1]);
+    const size = post ? Buffer.byteLength(JSON.stringify(post)) : 0;
+    // The first post always fits, so a page is never empty while posts remain and the cursor always moves on.
+    if (items.length > 0 && bytes + size > MAX_PAGE_BYTES) break;
+    last += 1;
+    bytes += size;
+    if (post) items.push(post);
   }
-  const parsed = PostSchema.safeParse(data);
-  return parsed.success ? parsed.data : null;
-}
-
-/** Healing writes; when Redis refuses writes (OOM, READONLY) the page is still served from the index as it is. */
-async function tryHealIndex(deps: PageDeps): Promise<boolean> {
-  try {
-    return await healIndex(deps);
-  } catch (error) {
-    if (!(error instanceof ServiceUnavailableError)) throw error;
-    console.error(JSON.stringify({ level: "warn", message: "feed index not healed: Redis refused the writes" }));
-    return false;
-  }
-}
-
-/**
- * Rebuilds the index from the `feed:*` keys when it was lost (eviction, manual deletion) or expired with the feed.
- * The marker doubles as a lock: only the caller that adds it walks the keyspace, once per idle TTL at most.
- */
-export async function healIndex(deps: PageDeps): Promise<boolean> {
-  if (!(await deps.store.claimMarker(INDEX_KEY, HEALED_MARKER, deps.ttlSeconds))) return false;
-  let cursor = "0";
-  do {
-    const step = await deps.store.scan(cursor, `${POST_KEY_PREFIX}*`, HEAL_SCAN_COUNT);
-    cursor = step.cursor;
-    const values = await deps.store.getValues(step.keys);
-    const entries = values.flatMap((value, i): IndexEntry[] => {
-      const post = parsePost(value);
-      return post && postKey(post.id) === step.keys[i] ? [{ id: post.id, score: Date.parse(post.createdAt) }] : [];
-    });
-    await deps.store.addToIndex(INDEX_KEY, entries, deps.ttlSeconds);
-  } while (cursor !== "0");
-  return true;
+  return { items, last };
 }
 
 const CURSOR_PATTERN = /^(\d{1,16})\.([A-Za-z0-9_-]{10,64})$/;

@@ -1,7 +1,8 @@
 // The feed's use cases: sign an upload, create a post from a verified upload, list a page, delete one's own post.
 import type { Identity } from "./auth.js";
 import { HttpError } from "./errors.js";
-import { INDEX_KEY, type PageDeps, parsePost, postKey, readPage } from "./feed-page.js";
+import { INDEX_KEY, parsePost, postKey } from "./feed-keys.js";
+import { type PageDeps, readPage } from "./feed-page.js";
 import type { MediaSigner } from "./media.js";
 import type { CreatePostRequest, FeedPage, FeedQuery, MediaType, Post, UploadSignature } from "./schemas.js";
 import type { FeedStore } from "./store/feed-store.js";

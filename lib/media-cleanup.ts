@@ -3,7 +3,7 @@ import type { AdminCaller } from "./admin-auth.js";
 import type { CleanupCounts, CleanupRequest, CleanupResult } from "./cleanup-schemas.js";
 import { feedPostIdOf } from "./cleanup-schemas.js";
 import { type CloudinaryAdmin, type DeleteOutcome, MAX_IDS_PER_CALL } from "./cloudinary-admin.js";
-import { postKey } from "./feed-page.js";
+import { postKey } from "./feed-keys.js";
 import { MEDIA_TYPES, type MediaType } from "./schemas.js";
 import type { FeedStore } from "./store/feed-store.js";
 

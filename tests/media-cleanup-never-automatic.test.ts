@@ -9,7 +9,7 @@ import { POST as createPostRoute, GET as readFeed } from "../api/feed/index.js";
 import { POST as signUploadRoute } from "../api/feed/upload-signature.js";
 import { createApp, useApp } from "../lib/app.js";
 import { issueDevToken } from "../lib/auth.js";
-import { postKey } from "../lib/feed-page.js";
+import { postKey } from "../lib/feed-keys.js";
 import { MemoryStore } from "../lib/store/memory-store.js";
 import { NOW, testConfig } from "./support/media-cleanup-fixtures.js";
 

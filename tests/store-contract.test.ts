@@ -1,7 +1,8 @@
 // One contract for every FeedStore adapter: in-process, TCP Redis (ioredis) and Upstash REST, the last two on a real
 // redis-server. Feed-level behaviour (paging, expiry, healing) runs through the same adapters.
 import { beforeEach, describe, expect, it } from "vitest";
-import { HEALED_MARKER, INDEX_KEY, postKey, readPage } from "../lib/feed-page.js";
+import { HEAL_LOCK_KEY, HEALED_MARKER, INDEX_KEY, postKey } from "../lib/feed-keys.js";
+import { readPage } from "../lib/feed-page.js";
 import type { Post } from "../lib/schemas.js";
 import type { FeedStore } from "../lib/store/feed-store.js";
 import { MemoryStore } from "../lib/store/memory-store.js";
@@ -169,6 +170,22 @@ describe.each(adapters)("FeedStore contract: $name", ({ create, redis }) => {
     expect(seen.map((p) => p.id)).toEqual(expected.map((p) => p.id));
   });
 
+  it("ends a page of very large posts before 256 KB, with a cursor that still reaches every post", async () => {
+    const big = "😀".repeat(2200); // the longest caption the API accepts, 4 bytes a character
+    const posts = Array.from({ length: 40 }, (_, i) => makePost(Date.now() - i, { text: big }));
+    for (const post of posts) await insert(store, post);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await readPage({ limit: 100, cursor }, deps());
+      expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThan(256 * 1024);
+      expect(page.items.length).toBeGreaterThan(0);
+      seen.push(...page.items.map((p) => p.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(posts.map((p) => p.id));
+  });
+
   it("skips index entries whose post is gone or corrupt, and still fills the page", async () => {
     const now = Date.now();
     const live = [makePost(now - 4), makePost(now - 3)];
@@ -190,6 +207,20 @@ describe.each(adapters)("FeedStore contract: $name", ({ create, redis }) => {
     const again = await store.readIndex({ indexKey: INDEX_KEY, marker: HEALED_MARKER, minScore: 1, limit: 10 });
     expect(again.markerPresent).toBe(true);
     expect(again.entries).toHaveLength(2);
+  });
+
+  it("lets only the lock holder rebuild the index, and marks it healed only after a complete walk", async () => {
+    const post = makePost(Date.now());
+    await insert(store, post, { indexKey: "some-lost-index" });
+    await store.countHit(HEAL_LOCK_KEY, 30); // another reader is healing
+    expect((await readPage({ limit: 10 }, deps())).items).toEqual([]);
+    const read = await store.readIndex({ indexKey: INDEX_KEY, marker: HEALED_MARKER, minScore: 1, limit: 10 });
+    expect(read.markerPresent).toBe(false);
+    await store.deleteKey(HEAL_LOCK_KEY); // that reader died; its lock is gone
+    expect((await readPage({ limit: 10 }, deps())).items.map((p) => p.id)).toEqual([post.id]);
+    // A healer releases the lock when done: an index lost again right away is healed by the next read.
+    await store.deleteKey(INDEX_KEY);
+    expect((await readPage({ limit: 10 }, deps())).items.map((p) => p.id)).toEqual([post.id]);
   });
 
   it("counts hits in a window that expires on its own", async () => {

@@ -53,6 +53,8 @@ export interface FeedStore {
   addToIndex(indexKey: string, entries: IndexEntry[], ttlSeconds: number): Promise<void>;
   /** SET key 0 EX window NX + INCR + PTTL in one transaction: a fixed-window counter that always expires. */
   countHit(key: string, windowSeconds: number): Promise<{ count: number; resetInMs: number }>;
+  /** DEL of a key the feed owns (the healing lock). */
+  deleteKey(key: string): Promise<void>;
   /** One SCAN step; cursor "0" starts and ends the walk. */
   scan(cursor: string, match: string, count: number): Promise<{ cursor: string; keys: string[] }>;
 }

@@ -66,6 +66,10 @@ export class MemoryStore implements FeedStore {
     return { count: Number(entry.value), resetInMs: entry.expiresAt - this.now() };
   }
 
+  async deleteKey(key: string): Promise<void> {
+    this.data.delete(key);
+  }
+
   /** Not a cursor walk: one step returns every live matching key (the order Redis gives is unspecified anyway). */
   async scan(_cursor: string, match: string, _count: number): Promise<{ cursor: string; keys: string[] }> {
     const pattern = new RegExp(`^${match.split("*").map(escapeRegExp).join(".*")}$`);

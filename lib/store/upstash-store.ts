@@ -98,6 +98,12 @@ export class UpstashStore implements FeedStore {
     });
   }
 
+  deleteKey(key: string): Promise<void> {
+    return orUnavailable(async () => {
+      await this.redis.del(key);
+    });
+  }
+
   scan(cursor: string, match: string, count: number): Promise<{ cursor: string; keys: string[] }> {
     return orUnavailable(async () => {
       const [next, keys] = await this.redis.scan(cursor, { match, count });

@@ -1,0 +1,77 @@
+// The app under measurement, composed as production does (from a literal environment), and the requests it gets.
+import { v2 as cloudinary } from "cloudinary";
+import type { Redis } from "ioredis";
+import { nanoid } from "nanoid";
+import { type App, createApp, useApp } from "../lib/app.js";
+import { issueDevToken } from "../lib/auth.js";
+import { loadConfig } from "../lib/env.js";
+import { ownerFolder } from "../lib/media.js";
+import { createTcpClient, TcpStore } from "../lib/store/tcp-store.js";
+import { type CommandCounter, countCommands } from "./counting-client.js";
+import type { PostShape } from "./seed.js";
+
+// Throw-away credentials: the bench signs and verifies its own uploads and tokens, and talks to no Cloudinary.
+// RATE_LIMIT=off because a benchmark posts far faster than any user may.
+const BENCH_ENV = {
+  AUTH_JWT_SECRET: "bench-only-secret-signing-nothing-real-0001",
+  CLOUDINARY_URL: "cloudinary://bench-key:bench-api-secret@bench",
+  RATE_LIMIT: "off",
+};
+
+export interface BenchApp {
+  app: App;
+  /** The store's own client: the baseline uses it too, so both are counted the same way. */
+  client: Redis;
+  store: TcpStore;
+  counter: CommandCounter;
+  close(): void;
+}
+
+/** Builds the app with a counting client on `redisUrl` and makes it the one the api/ handlers use. */
+export async function composeBenchApp(redisUrl: string): Promise<BenchApp> {
+  const config = loadConfig({ ...BENCH_ENV, REDIS_URL: redisUrl });
+  const client = createTcpClient(redisUrl, config.redisTimeoutMs);
+  await client.connect();
+  const counter = countCommands(client);
+  const store = new TcpStore(client);
+  const app = createApp(config, { store });
+  useApp(app);
+  return { app, client, store, counter, close: () => client.disconnect() };
+}
+
+/** What seeded posts look like for this app: its media folder and TTL. */
+export function postShape(bench: BenchApp): PostShape {
+  return { cloudName: "bench", folder: bench.app.config.media.folder, ttlSeconds: bench.app.feed.ttlSeconds };
+}
+
+export function pageRequest(limit: number, cursor?: string): Request {
+  const query = new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) });
+  return new Request(`http://localhost/api/feed?${query}`);
+}
+
+export interface Author {
+  userId: string;
+  token: string;
+}
+
+export async function createAuthor(app: App, userId: string): Promise<Author> {
+  if (app.config.auth.kind !== "secret") throw new Error("the bench composes the app with AUTH_JWT_SECRET");
+  return { userId, token: await issueDevToken(app.config.auth.secret, { userId, username: `Bench ${userId}` }) };
+}
+
+/**
+ * POST /api/feed with what Cloudinary would answer to a signed upload: public_id in the author's folder, signed
+ * with the API secret together with the version, so the handler's verification runs in full.
+ */
+export function signedPostRequest(app: App, author: Author, text: string): Request {
+  const { folder, apiSecret } = app.config.media;
+  const publicId = `${ownerFolder(folder, author.userId)}/${nanoid()}`;
+  const version = Math.floor(app.feed.now() / 1000);
+  const signature = cloudinary.utils.api_sign_request({ public_id: publicId, version }, apiSecret);
+  const upload = { public_id: publicId, version, signature, resource_type: "image", format: "jpg" };
+  return new Request("http://localhost/api/feed", {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${author.token}` },
+    body: JSON.stringify({ text, upload }),
+  });
+}

@@ -1,0 +1,66 @@
+// Command-line flags and the two run profiles: the full matrix from the issue, and a seconds-long smoke run for CI.
+import { parseArgs } from "node:util";
+
+export interface Profile {
+  name: "full" | "smoke";
+  /** Live posts per cell (N). */
+  posts: number[];
+  /** Unrelated keys per cell (M). */
+  otherKeys: number[];
+  project: { samples: number; warmup: number };
+  baseline: { samples: number; warmup: number };
+  writes: { samples: number; warmup: number };
+  /** Where the markdown goes; the smoke run only prints it, so the committed results are never a smoke run's. */
+  outFile?: string;
+}
+
+// Sample counts chosen so the full matrix takes a few minutes on 2 cores: the baseline's heaviest cell costs
+// ~0.3 s per request, the project's ~0.5 ms, so the project gets far more samples for a stable p95.
+const FULL: Profile = {
+  name: "full",
+  posts: [100, 1000, 10_000],
+  otherKeys: [0, 200_000],
+  project: { samples: 1000, warmup: 100 },
+  baseline: { samples: 30, warmup: 3 },
+  writes: { samples: 500, warmup: 50 },
+  outFile: "docs/benchmarks.md",
+};
+
+const SMOKE: Profile = {
+  name: "smoke",
+  posts: [50, 200],
+  otherKeys: [0, 5000],
+  project: { samples: 30, warmup: 5 },
+  baseline: { samples: 3, warmup: 1 },
+  writes: { samples: 20, warmup: 2 },
+};
+
+export interface BenchOptions {
+  profile: Profile;
+  /** An empty, throw-away Redis to use instead of starting a redis-server. */
+  redisUrl?: string;
+}
+
+const USAGE = "usage: npm run bench [-- --smoke] [-- --redis-url redis://127.0.0.1:6379/15]";
+
+/** A problem with how the bench was started: reported as one line and the usage, without a stack. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(`${message}\n${USAGE}`);
+    this.name = "UsageError";
+  }
+}
+
+export function readOptions(argv: string[]): BenchOptions {
+  const options = { smoke: { type: "boolean", default: false }, "redis-url": { type: "string" } } as const;
+  let values: { smoke?: boolean; "redis-url"?: string };
+  try {
+    ({ values } = parseArgs({ args: argv, options, strict: true }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const redisUrl = values["redis-url"];
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl))
+    throw new UsageError("--redis-url must be a redis:// URL");
+  return { profile: values.smoke ? SMOKE : FULL, redisUrl };
+}

@@ -1,0 +1,104 @@
+// Test data: live posts written through the project's own store, and the rest of a chat app's keys, by pipeline.
+import type { Redis } from "ioredis";
+import { nanoid } from "nanoid";
+import { INDEX_KEY, postKey } from "../lib/feed-keys.js";
+import { ownerFolder } from "../lib/media.js";
+import type { Post } from "../lib/schemas.js";
+import type { FeedStore, IndexEntry } from "../lib/store/feed-store.js";
+
+// Posts are spread over the last half hour, so none expires while a cell is measured (each takes well under that).
+const SPREAD_MS = 30 * 60 * 1000;
+// Commands per pipeline when seeding unrelated keys; large enough to seed 200,000 keys in a couple of seconds.
+const PIPELINE_SIZE = 5000;
+// Concurrent store writes when seeding posts; one connection multiplexes them.
+const WRITE_CONCURRENCY = 500;
+// Distinct authors among the seeded posts.
+const USERS = 50;
+
+export interface PostShape {
+  cloudName: string;
+  folder: string;
+  ttlSeconds: number;
+}
+
+/** A post document shaped like the ones the app stores, created at `createdAt`. */
+export function makePost(shape: PostShape, createdAt: number, text: string): Post {
+  const id = nanoid();
+  const userId = `user_${(createdAt % USERS).toString().padStart(4, "0")}`;
+  const publicId = `${ownerFolder(shape.folder, userId)}/${id}`;
+  const version = Math.floor(createdAt / 1000);
+  return {
+    id,
+    userId,
+    username: `Member ${userId.slice(5)}`,
+    text,
+    mediaUrl: `https://res.cloudinary.com/${shape.cloudName}/image/upload/v${version}/${publicId}.jpg`,
+    mediaType: "image",
+    cloudinaryPublicId: publicId,
+    createdAt: new Date(createdAt).toISOString(),
+  };
+}
+
+/**
+ * Writes `count` live posts with the store's own insertPost (so the data layout is the project's, not a copy of it)
+ * and returns their index entries, newest first.
+ */
+export async function seedPosts(
+  store: FeedStore,
+  shape: PostShape,
+  count: number,
+  now: number,
+  text: (i: number) => string = (i) => `Sunset over the harbour, take ${i} #evening`,
+): Promise<IndexEntry[]> {
+  const step = Math.max(1, Math.floor(SPREAD_MS / count));
+  const entries: IndexEntry[] = [];
+  for (let start = 0; start < count; start += WRITE_CONCURRENCY) {
+    const batch = Array.from({ length: Math.min(WRITE_CONCURRENCY, count - start) }, (_, k) => start + k);
+    await Promise.all(
+      batch.map(async (i) => {
+        const createdAt = now - i * step;
+        const post = makePost(shape, createdAt, text(i));
+        const ageSeconds = Math.floor((now - createdAt) / 1000);
+        await store.insertPost({
+          key: postKey(post.id),
+          value: JSON.stringify(post),
+          ttlSeconds: shape.ttlSeconds - ageSeconds,
+          indexKey: INDEX_KEY,
+          id: post.id,
+          score: createdAt,
+          trimBelow: now - shape.ttlSeconds * 1000,
+        });
+        entries[i] = { id: post.id, score: createdAt };
+      }),
+    );
+  }
+  return entries;
+}
+
+/**
+ * `count` keys of the rest of the app: sessions (strings with a TTL), chat histories (lists) and room metadata
+ * (hashes), none under `feed:*`, all of which every SCAN step has to walk past.
+ */
+export async function seedUnrelatedKeys(admin: Redis, count: number): Promise<void> {
+  let pipeline = admin.pipeline();
+  let queued = 0;
+  for (let i = 0; i < count; i += 1) {
+    const kind = i % 10;
+    if (kind < 5) pipeline.set(`session:${i}`, `{"userId":"user_${i % 997}","device":"ios"}`, "EX", 86_400);
+    else if (kind < 8) pipeline.rpush(`chat:${i}:messages`, "hi", "how are you?", "see you at 8");
+    else pipeline.hset(`chat:${i}:meta`, "title", `Room ${i}`, "owner", `user_${i % 997}`, "members", "12");
+    queued += 1;
+    if (queued === PIPELINE_SIZE) {
+      await execOrThrow(pipeline);
+      pipeline = admin.pipeline();
+      queued = 0;
+    }
+  }
+  if (queued > 0) await execOrThrow(pipeline);
+}
+
+async function execOrThrow(pipeline: ReturnType<Redis["pipeline"]>): Promise<void> {
+  const results = (await pipeline.exec()) ?? [];
+  const failed = results.find(([error]) => error);
+  if (failed) throw failed[0];
+}

@@ -1,0 +1,92 @@
+// The issue's targets, checked against what this run measured (nothing here is assumed to pass).
+import type { CellResult, PageKind } from "./cell.js";
+import type { PageSizeResult } from "./page-size.js";
+
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  pass: boolean;
+}
+
+// From the issue: a page costs at most two round trips, and no page exceeds 256 KB.
+const MAX_ROUND_TRIPS = 2;
+const MAX_PAGE_BYTES = 256 * 1024;
+// From the issue: the big feed's first page beats the recipe 20× and stays within 1.5× of the small feed's.
+const MIN_SPEEDUP = 20;
+const MAX_SLOWDOWN = 1.5;
+
+const FIRST_PAGES: PageKind[] = ["first 20", "first 50"];
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+export const cellName = (cell: { posts: number; otherKeys: number }) =>
+  `N=${cell.posts.toLocaleString("en-US")}, M=${cell.otherKeys.toLocaleString("en-US")}`;
+
+export function checkTargets(cells: CellResult[], largestPages: PageSizeResult[]): TargetCheck[] {
+  const smallest = cells.reduce((a, b) => (b.posts + b.otherKeys < a.posts + a.otherKeys ? b : a));
+  const largest = cells.reduce((a, b) => (b.posts + b.otherKeys > a.posts + a.otherKeys ? b : a));
+  const read = (cell: CellResult, page: PageKind) => {
+    const found = cell.reads.find((r) => r.page === page);
+    if (!found) throw new Error(`no ${page} measurement in ${cellName(cell)}`);
+    return found;
+  };
+  return [
+    checkFlatCosts(cells),
+    ...FIRST_PAGES.map((page): TargetCheck => {
+      const { project, baseline } = read(largest, page);
+      const speedup = baseline.medianMs / project.medianMs;
+      return {
+        target: `${cellName(largest)}, ${page}: ≥ ${MIN_SPEEDUP}× faster than the literal recipe (median)`,
+        measured: `${speedup.toFixed(0)}× (${ms(project.medianMs)} vs ${ms(baseline.medianMs)})`,
+        pass: speedup >= MIN_SPEEDUP,
+      };
+    }),
+    ...FIRST_PAGES.map((page): TargetCheck => {
+      const big = read(largest, page).project.medianMs;
+      const small = read(smallest, page).project.medianMs;
+      return {
+        target: `${cellName(largest)}, ${page}: within ${MAX_SLOWDOWN}× of ${cellName(smallest)} (median)`,
+        measured: `${(big / small).toFixed(2)}× (${ms(big)} vs ${ms(small)})`,
+        pass: big <= small * MAX_SLOWDOWN,
+      };
+    }),
+    checkPageBytes(
+      "every page under 256 KB: the seeded posts, every cell and page",
+      cells.flatMap((cell) =>
+        cell.reads.map((r) => ({ label: `${cellName(cell)}, ${r.page}`, bytes: r.project.bytes })),
+      ),
+    ),
+    checkPageBytes(
+      "every page under 256 KB: every post with the longest caption allowed",
+      largestPages.map((p) => ({ label: `limit ${p.limit}`, bytes: p.bytes })),
+    ),
+  ];
+}
+
+/** Round trips and commands of each page kind are the same in every cell, and never above the round-trip cap. */
+function checkFlatCosts(cells: CellResult[]): TargetCheck {
+  const parts: string[] = [];
+  let pass = true;
+  for (const page of ["first 20", "first 50", "deep 20"] as PageKind[]) {
+    const measured = cells.map((cell) => cell.reads.find((r) => r.page === page)?.project);
+    const rt = measured.flatMap((m) => (m ? [m.roundTrips.min, m.roundTrips.max] : []));
+    const cmds = measured.flatMap((m) => (m ? [m.commands.min, m.commands.max] : []));
+    const flat = Math.min(...rt) === Math.max(...rt) && Math.min(...cmds) === Math.max(...cmds);
+    pass &&= flat && Math.max(...rt) <= MAX_ROUND_TRIPS && measured.every(Boolean);
+    parts.push(`${page}: ${span(rt)} RT, ${span(cmds)} cmds`);
+  }
+  return {
+    target: `commands and round trips per page do not grow with N or M (≤ ${MAX_ROUND_TRIPS} round trips)`,
+    measured: `${parts.join("; ")} in all ${cells.length} cells`,
+    pass,
+  };
+}
+
+function checkPageBytes(target: string, pages: { label: string; bytes: number }[]): TargetCheck {
+  const largest = pages.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  const over = pages.filter((p) => p.bytes >= MAX_PAGE_BYTES);
+  const detail = over.length > 0 ? `; over: ${over.map((p) => `${p.label} ${kb(p.bytes)}`).join(", ")}` : "";
+  return { target, measured: `largest ${kb(largest.bytes)} (${largest.label})${detail}`, pass: over.length === 0 };
+}
+
+const span = (values: number[]) =>
+  Math.min(...values) === Math.max(...values) ? String(values[0]) : `${Math.min(...values)}–${Math.max(...values)}`;
