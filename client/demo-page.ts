@@ -59,20 +59,25 @@ mountComposer(client, {
   onSignedOut: () => setSession(null),
 });
 
+// Whether the dev server offers its sign-in; otherwise the page explains how a host app passes its token.
+let devAvailable = false;
+
+/** Every signed-in/out change goes through here, so the page never shows neither the composer nor a way in. */
 function setSession(next: Session | null): void {
   session = next;
   saveSession(next);
   byId("account").hidden = !next;
   byId("account-name").textContent = next?.user.username ?? "";
   byId("composer").hidden = !next;
+  byId("sign-in").hidden = !devAvailable || next !== null;
+  byId("host-auth").hidden = devAvailable || next !== null;
   view.rebuild();
 }
 
 async function setUpSignIn(): Promise<void> {
   setSession(session);
-  const devAvailable = await devSignInAvailable(baseUrl);
-  byId("host-auth").hidden = devAvailable || session !== null;
-  byId("sign-in").hidden = !devAvailable || session !== null;
+  devAvailable = await devSignInAvailable(baseUrl);
+  setSession(session);
   if (!devAvailable) return;
 
   const form = byId<HTMLFormElement>("sign-in-form");
@@ -83,7 +88,6 @@ async function setUpSignIn(): Promise<void> {
     error.textContent = "";
     try {
       setSession(await devSignIn(baseUrl, name.value.trim()));
-      byId("sign-in").hidden = true;
       byId("media").focus();
     } catch (problem) {
       error.textContent = problem instanceof FeedClientError ? problem.message : "Could not sign in.";
@@ -91,7 +95,6 @@ async function setUpSignIn(): Promise<void> {
   });
   byId("sign-out").addEventListener("click", () => {
     setSession(null);
-    byId("sign-in").hidden = false;
     name.focus();
   });
 }

@@ -42,6 +42,8 @@ export const documentVisibility: Visibility = {
 
 const DEFAULT_INTERVAL_MS = 5000;
 const DEFAULT_MAX_BACKOFF_MS = 60_000;
+// Far beyond a healthy poll (a page is a few KB), short enough that a dead connection is noticed quickly.
+const POLL_TIMEOUT_MS = 15_000;
 
 export function watchFeed(
   fetchPage: FetchPage,
@@ -73,6 +75,8 @@ export function watchFeed(
       return;
     }
     inFlight = new AbortController();
+    // A poll that hangs would otherwise stop the watch for good: give up on it and back off like any failure.
+    const giveUp = setTimeout(() => inFlight?.abort(), POLL_TIMEOUT_MS);
     let nextDelay = intervalMs;
     try {
       const page = await fetchPage(etag, inFlight.signal);
@@ -88,6 +92,7 @@ export function watchFeed(
       nextDelay = backoffDelay(failures, error);
       options.onStatus?.({ ok: false, error: asClientError(error) });
     } finally {
+      clearTimeout(giveUp);
       inFlight = undefined;
     }
     schedule(pollAgain ? 0 : nextDelay);

@@ -32,7 +32,9 @@ export function createTokenVerifier(auth: AuthConfig): VerifyToken {
       return identityFrom(payload);
     } catch (error) {
       if (error instanceof HttpError) throw error;
-      if (error instanceof errors.JWKSTimeout || error instanceof TypeError) {
+      // The key set could not be fetched (timeout, network, or an answer other than 200): not the token's fault.
+      const keySetDown = error instanceof errors.JOSEError && error.code === errors.JOSEError.code;
+      if (auth.kind === "jwks" && (error instanceof errors.JWKSTimeout || error instanceof TypeError || keySetDown)) {
         throw new ServiceUnavailableError("auth", { cause: error });
       }
       throw unauthorized("The token is invalid or expired.");

@@ -4,8 +4,8 @@ import type { MediaConfig } from "./env.js";
 import { ServiceUnavailableError } from "./errors.js";
 import { type MediaType, MediaTypeSchema } from "./schemas.js";
 
-// The Admin API answers in well under a second; 4 s keeps a cleanup's three sequential calls at most (lookup, image
-// delete, video delete) inside the function's 15 s maxDuration even when Cloudinary hangs.
+// The Admin API answers in well under a second; 4 s keeps a cleanup's calls (a lookup, then the image and video
+// deletes in parallel) inside the function's 15 s maxDuration even when Cloudinary hangs.
 export const ADMIN_TIMEOUT_MS = 4000;
 // Cloudinary's own caps: at most 100 public ids per lookup or delete, at most 500 resources per listing page.
 export const MAX_IDS_PER_CALL = 100;

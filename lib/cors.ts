@@ -8,10 +8,11 @@ const PREFLIGHT_MAX_AGE = "600";
  * allowed and "*" stays safe.
  */
 export function corsHeaders(request: Request, allowlist: string[], allow: string): Record<string, string> {
-  const origin = request.headers.get("origin");
-  if (!origin || allowlist.length === 0) return {};
+  if (allowlist.length === 0) return {};
   const any = allowlist.includes("*");
-  if (!any && !allowlist.includes(origin)) return { Vary: "Origin" };
+  const origin = request.headers.get("origin");
+  // Whenever the answer depends on Origin, a shared cache must key on it, even for requests that sent none.
+  if (!origin || (!any && !allowlist.includes(origin))) return any ? {} : { Vary: "Origin" };
   const headers: Record<string, string> = {
     "Access-Control-Allow-Origin": any ? "*" : origin,
     "Access-Control-Expose-Headers": "ETag, Retry-After, X-Request-Id",

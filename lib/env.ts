@@ -1,4 +1,5 @@
 // The one module that reads the environment: validates every variable once and reports every problem together.
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { z } from "zod";
@@ -57,8 +58,10 @@ export class ConfigError extends Error {
   }
 }
 
-// Secrets that only ever sign local, throw-away data; a production start refuses to run without real ones.
-const DEV_AUTH_SECRET = "dev-only-auth-secret-not-for-production-use-0001";
+// Dev sign-in tokens are signed with a secret made per process, so nobody can forge one from the source; they
+// simply stop working when the dev server restarts (its in-process posts are gone then too).
+const DEV_AUTH_SECRET = randomBytes(32).toString("base64url");
+// The local media store's key pair signs only local files; a deployment refuses to start without real ones.
 const DEV_MEDIA = { cloudName: "local", apiKey: "local-key", apiSecret: "local-media-secret-not-for-production" };
 
 const optional = z.string().optional();
@@ -108,7 +111,8 @@ const EnvSchema = z.object({
   RATE_LIMIT: z.enum(["on", "off"]).default("on"),
   RATE_LIMIT_SIGN_PER_MINUTE: perMinute(30),
   RATE_LIMIT_POST_PER_MINUTE: perMinute(10),
-  RATE_LIMIT_READ_PER_MINUTE: perMinute(0),
+  // Reads are cheap and mostly served by the CDN: a read limit is off (0) or generous.
+  RATE_LIMIT_READ_PER_MINUTE: perMinute(0).refine((n) => n === 0 || n >= 600, "must be 0 (off) or at least 600"),
   AUTH_JWT_SECRET: z.string().min(32, "must be at least 32 characters (HS256 key)").optional(),
   AUTH_JWKS_URL: url(["https:", "http:"]),
   AUTH_JWT_ISSUER: optional,
@@ -134,7 +138,8 @@ export function loadConfig(source: EnvSource = readEnvironment()): Config {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
   }
   const env = parsed.data;
-  const production = env.VERCEL_ENV === "production" || env.NODE_ENV === "production";
+  // Preview deployments count too: dev defaults there would mean forgeable tokens and a per-instance store.
+  const production = env.VERCEL_ENV === "production" || env.VERCEL_ENV === "preview" || env.NODE_ENV === "production";
   const problems: string[] = [];
   const config: Config = {
     production,

@@ -2,9 +2,9 @@
 import type { Identity } from "./auth.js";
 import { HttpError } from "./errors.js";
 import { INDEX_KEY, parsePost, postKey } from "./feed-keys.js";
-import { type PageDeps, readPage } from "./feed-page.js";
+import type { PageDeps } from "./feed-page.js";
 import type { MediaSigner } from "./media.js";
-import type { CreatePostRequest, FeedPage, FeedQuery, MediaType, Post, UploadSignature } from "./schemas.js";
+import type { CreatePostRequest, MediaType, Post, UploadSignature } from "./schemas.js";
 import type { FeedStore } from "./store/feed-store.js";
 
 export interface FeedDeps extends PageDeps {
@@ -20,7 +20,7 @@ export function signUpload(mediaType: MediaType, identity: Identity, deps: FeedD
 /** Stores the post under `feed:<id>` with the TTL in the same command; the id comes from the signed public_id. */
 export async function createPost(input: CreatePostRequest, identity: Identity, deps: FeedDeps): Promise<Post> {
   const now = deps.now();
-  const media = deps.media.verifyUpload(input.upload, identity.userId, now);
+  const media = deps.media.verifyUpload(input.upload, identity.userId, now, deps.ttlSeconds);
   // Field order is the stored document's contract.
   const post: Post = {
     id: media.postId,
@@ -44,10 +44,6 @@ export async function createPost(input: CreatePostRequest, identity: Identity, d
   // The public_id (and so the post id) is unique per signature: a second post of one upload is a replay.
   if (!created) throw new HttpError(409, "already_posted", "This upload has already been posted.");
   return post;
-}
-
-export function listFeed(query: FeedQuery, deps: FeedDeps): Promise<FeedPage> {
-  return readPage(query, deps);
 }
 
 /** Removes the author's own post early; the media stays on Cloudinary (cleanup is a separate, manual job). */

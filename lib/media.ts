@@ -29,7 +29,8 @@ export interface VerifiedMedia {
 
 export interface MediaSigner {
   signUpload(input: { userId: string; mediaType: MediaType; postId: string; nowMs: number }): UploadSignature;
-  verifyUpload(upload: CloudinaryUpload, userId: string, nowMs: number): VerifiedMedia;
+  /** `maxAgeSeconds` (the feed's TTL) keeps an upload from outliving its post and being posted again. */
+  verifyUpload(upload: CloudinaryUpload, userId: string, nowMs: number, maxAgeSeconds: number): VerifiedMedia;
 }
 
 /** The folder a user's uploads go to: a hash, so public media URLs do not reveal the host app's user ids. */
@@ -56,7 +57,7 @@ export function createMediaSigner(config: MediaConfig): MediaSigner {
       };
     },
 
-    verifyUpload(upload, userId, nowMs) {
+    verifyUpload(upload, userId, nowMs, maxAgeSeconds) {
       if (!cloudinary.utils.verify_api_response_signature(upload.public_id, upload.version, upload.signature)) {
         throw new HttpError(400, "invalid_upload", "The upload's signature does not verify.");
       }
@@ -65,7 +66,15 @@ export function createMediaSigner(config: MediaConfig): MediaSigner {
       if (!upload.public_id.startsWith(prefix) || !POST_ID_PATTERN.test(postId)) {
         throw new HttpError(403, "upload_not_allowed", "This upload was not signed for you.");
       }
-      if (upload.version < nowMs / 1000 - MAX_UPLOAD_AGE_SECONDS) {
+      // resource_type and format are not covered by Cloudinary's signature: keep them to what this type may be.
+      if (!ALLOWED_FORMATS[upload.resource_type].split(",").includes(upload.format)) {
+        throw new HttpError(
+          400,
+          "invalid_upload",
+          `A ${upload.resource_type} cannot have the format ${upload.format}.`,
+        );
+      }
+      if (upload.version < nowMs / 1000 - Math.min(MAX_UPLOAD_AGE_SECONDS, maxAgeSeconds)) {
         throw new HttpError(400, "upload_expired", "This upload is too old to post; upload the file again.");
       }
       // Rebuilt from signed fields: the client's secure_url is never trusted.

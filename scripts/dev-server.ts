@@ -76,6 +76,8 @@ async function main(): Promise<void> {
   async function signIn(request: Request): Promise<Response> {
     if (config.auth.kind !== "dev") return errorJson(404, "not_found", "Sign in through the host app.");
     if (request.method === "GET") return Response.json({ enabled: true });
+    if (request.method !== "POST")
+      return errorJson(405, "method_not_allowed", "Use GET or POST.", { Allow: "GET, POST" });
     const body = (await request.json().catch(() => ({}))) as { name?: unknown };
     const username = typeof body.name === "string" ? body.name.trim().slice(0, 64) : "";
     if (!username) return errorJson(400, "invalid_request", "name: enter a name");
@@ -83,7 +85,7 @@ async function main(): Promise<void> {
     return Response.json({ token: await issueDevToken(config.auth.secret, identity), user: identity });
   }
 
-  async function fetch(request: Request): Promise<Response> {
+  async function route(request: Request): Promise<Response> {
     const { pathname } = new URL(request.url);
     if (pathname === "/api/dev/sign-in") return signIn(request);
     const media = await localMedia?.(request);
@@ -93,6 +95,13 @@ async function main(): Promise<void> {
     if (handler) return handler(request);
     if (pathname.startsWith("/api/")) return errorJson(404, "not_found", "No such endpoint.");
     return (await serveStatic(pathname, config.feedTtlSeconds)) ?? new Response("Not found", { status: 404 });
+  }
+
+  // The api/ handlers set this themselves; the dev server's own answers (page, media, sign-in) get it here.
+  async function fetch(request: Request): Promise<Response> {
+    const response = await route(request);
+    response.headers.set("X-Content-Type-Options", "nosniff");
+    return response;
   }
 
   serve({ fetch, port: config.port }, () => {

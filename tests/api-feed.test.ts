@@ -101,6 +101,25 @@ describe("POST /api/feed", () => {
     expect((await response.json()).error.code).toBe("upload_expired");
   });
 
+  it("refuses a format the media type cannot have (those two fields are not covered by Cloudinary's signature)", async () => {
+    const token = await tokenFor("alice");
+    const upload = cloudinaryUploadFor(await sign(token), Math.floor(ctx.clock.now / 1000), "html");
+    const response = await feed.POST(jsonRequest("/api/feed", "POST", { upload }, token));
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.code).toBe("invalid_upload");
+  });
+
+  it("keeps an upload from being posted again once its post has expired, even with a TTL under an hour", async () => {
+    ctx = useTestApp({ FEED_TTL_SECONDS: "60" });
+    const token = await tokenFor("alice");
+    const upload = cloudinaryUploadFor(await sign(token), Math.floor(ctx.clock.now / 1000));
+    expect((await feed.POST(jsonRequest("/api/feed", "POST", { upload }, token))).status).toBe(201);
+    ctx.clock.now += 61_000;
+    const again = await feed.POST(jsonRequest("/api/feed", "POST", { upload }, token));
+    expect(again.status).toBe(400);
+    expect((await again.json()).error.code).toBe("upload_expired");
+  });
+
   it("does not create a second post from the same upload", async () => {
     const token = await tokenFor("alice");
     const upload = cloudinaryUploadFor(await sign(token), Math.floor(ctx.clock.now / 1000));
@@ -186,6 +205,12 @@ describe("DELETE /api/feed/<id>", () => {
       jsonRequest(`/api/feed/${post.id}`, "DELETE", undefined, await tokenFor("alice")),
     );
     expect(gone.status).toBe(404);
+  });
+
+  it("also finds the id where Vercel's route for [id] passes it, as ?id=", async () => {
+    const post = await publish("alice");
+    const request = jsonRequest(`/api/feed/[id]?id=${post.id}`, "DELETE", undefined, await tokenFor("alice"));
+    expect((await feedItem.DELETE(request)).status).toBe(204);
   });
 });
 

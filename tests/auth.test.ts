@@ -102,6 +102,14 @@ describe("JWKS tokens", () => {
     expect(await statusOf(verify(hs))).toBe(401);
   });
 
+  it("answers 503, not 401, when the key set endpoint answers with an error", async () => {
+    server.use(http.get(JWKS_URL, () => new HttpResponse("upstream down", { status: 500 })));
+    const verify = createTokenVerifier({ kind: "jwks", jwksUrl: JWKS_URL });
+    const token = await new SignJWT({ sub: "u1" }).setProtectedHeader({ alg: "RS256", kid: "k1" }).sign(privateKey);
+    expect(await statusOf(verify(token))).toBe(503);
+    server.resetHandlers();
+  });
+
   it("answers 503, not 401, when the key set cannot be fetched", async () => {
     available = false;
     const verify = createTokenVerifier({ kind: "jwks", jwksUrl: JWKS_URL });

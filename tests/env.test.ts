@@ -30,11 +30,21 @@ describe("loadConfig", () => {
       /Redis is not configured[\s\S]*Cloudinary is not configured[\s\S]*Auth is not configured/,
     );
     expect(problemsOf({ NODE_ENV: "production" })).toHaveLength(3);
+    // A preview deployment too: dev defaults there would mean forgeable tokens and a store per instance.
+    expect(problemsOf({ VERCEL_ENV: "preview" })).toHaveLength(3);
+    expect(problemsOf({ VERCEL_ENV: "development" })).toEqual([]);
   });
 
   it("collects every bad value instead of stopping at the first", () => {
     const problems = problemsOf({ REDIS_URL: "http://nope", FEED_TTL_SECONDS: "soon", AUTH_JWT_SECRET: "short" });
     expect(problems.map((p) => p.split(":")[0]).sort()).toEqual(["AUTH_JWT_SECRET", "FEED_TTL_SECONDS", "REDIS_URL"]);
+  });
+
+  it("keeps a read limit generous: off, or at least 600 a minute", () => {
+    expect(problemsOf({ RATE_LIMIT_READ_PER_MINUTE: "100" })).toEqual([
+      "RATE_LIMIT_READ_PER_MINUTE: must be 0 (off) or at least 600",
+    ]);
+    expect(loadConfig({ RATE_LIMIT_READ_PER_MINUTE: "600" }).rateLimits.read).toBe(600);
   });
 
   it("treats empty values as unset", () => {

@@ -1,5 +1,5 @@
 // The browser client's polling: ETags, outages, hidden tabs and expiry, against msw.
-import { HttpResponse, http } from "msw";
+import { delay, HttpResponse, http } from "msw";
 import { describe, expect, it, vi } from "vitest";
 import type { Post } from "../lib/schemas.js";
 import { API, clientFor, makePost, useClientServer } from "./support/feed-client-fixtures.js";
@@ -38,6 +38,28 @@ describe("watch", () => {
     expect(etagsSent).toEqual([null, '"v1"', '"v1"']);
     expect(onChange).toHaveBeenCalledTimes(1);
     expect(onChange.mock.calls[0][0]).toEqual([makePost()]);
+  });
+
+  it("gives up on a poll that hangs and keeps watching", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    let calls = 0;
+    server.use(
+      http.get(`${API}/api/feed`, async () => {
+        calls += 1;
+        if (calls === 1) await delay("infinite");
+        return page('"v1"', makePost())();
+      }),
+    );
+    const onChange = vi.fn();
+    const statuses: boolean[] = [];
+    const watch = clientFor().watch(onChange, { intervalMs: 1000, onStatus: (s) => statuses.push(s.ok) });
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(statuses).toEqual([false]);
+    await vi.advanceTimersByTimeAsync(5_000);
+    watch.stop();
+    expect(statuses[0]).toBe(false);
+    expect(statuses.slice(1)).toContain(true);
+    expect(onChange).toHaveBeenCalledWith([makePost()]);
   });
 
   it("keeps the last good list through a 503 and waits at least Retry-After before polling again", async () => {

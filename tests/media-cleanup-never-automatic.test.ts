@@ -47,7 +47,8 @@ describe("the feed never deletes media on its own", () => {
         { public_id: fields.public_id, version },
         config.media.apiSecret,
       );
-      const upload = { public_id: fields.public_id, version, signature, resource_type: mediaType, format: "jpg" };
+      const format = mediaType === "video" ? "mp4" : "jpg";
+      const upload = { public_id: fields.public_id, version, signature, resource_type: mediaType, format };
       const created = await createPostRoute(send("POST", "/api/feed", { text: "hello", upload }));
       expect(created.status).toBe(201);
       return (await created.json()).id;

@@ -10,8 +10,9 @@ export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
   async DELETE(request) {
     const app = getApp();
     const identity = await authenticate(request, app.verifyToken);
-    // Read from the path itself, so the handler works the same under Vercel and the dev server.
-    const id = new URL(request.url).pathname.split("/").pop() ?? "";
+    // The path's last segment; Vercel's route for [id] also passes it as ?id=, which wins if the path was rewritten.
+    const url = new URL(request.url);
+    const id = url.searchParams.get("id") ?? url.pathname.split("/").pop() ?? "";
     if (!POST_ID_PATTERN.test(id)) throw new HttpError(404, "not_found", "No live post has this id.");
     await deletePost(id, identity, app.feed);
     return new Response(null, { status: 204 });

@@ -1,7 +1,8 @@
 // GET /api/feed: a page of live posts, newest first. POST /api/feed: publish a verified Cloudinary upload.
 import { getApp } from "../../lib/app.js";
 import { authenticate } from "../../lib/auth.js";
-import { createPost, listFeed } from "../../lib/feed.js";
+import { createPost } from "../../lib/feed.js";
+import { readPage } from "../../lib/feed-page.js";
 import { cachedJson, json, readJson, readQuery, route } from "../../lib/http.js";
 import { clientAddress } from "../../lib/rate-limit.js";
 import { CreatePostRequestSchema, FeedQuerySchema } from "../../lib/schemas.js";
@@ -15,7 +16,7 @@ export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
     const app = getApp();
     if (app.config.readRequiresAuth) await authenticate(request, app.verifyToken);
     await app.rateLimit("read", clientAddress(request));
-    const page = await listFeed(readQuery(request, FeedQuerySchema), app.feed);
+    const page = await readPage(readQuery(request, FeedQuerySchema), app.feed);
     return cachedJson(request, page, app.config.readRequiresAuth ? "private, no-store" : PUBLIC_CACHE);
   },
 
