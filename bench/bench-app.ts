@@ -5,7 +5,6 @@ import { nanoid } from "nanoid";
 import { type App, createApp, useApp } from "../lib/app.js";
 import { issueDevToken } from "../lib/auth.js";
 import { loadConfig } from "../lib/env.js";
-import { ownerFolder } from "../lib/media.js";
 import { createTcpClient, TcpStore } from "../lib/store/tcp-store.js";
 import { type CommandCounter, countCommands } from "./counting-client.js";
 import type { PostShape } from "./seed.js";
@@ -64,9 +63,12 @@ export async function createAuthor(app: App, userId: string): Promise<Author> {
  * with the API secret together with the version, so the handler's verification runs in full.
  */
 export function signedPostRequest(app: App, author: Author, text: string): Request {
-  const { folder, apiSecret } = app.config.media;
-  const publicId = `${ownerFolder(folder, author.userId)}/${nanoid()}`;
-  const version = Math.floor(app.feed.now() / 1000);
+  const { apiSecret } = app.config.media;
+  const nowMs = app.feed.now();
+  // The public_id the server itself would sign for this author (folder, owner, type and post id).
+  const signed = app.feed.media.signUpload({ userId: author.userId, mediaType: "image", postId: nanoid(), nowMs });
+  const publicId = signed.fields.public_id;
+  const version = Math.floor(nowMs / 1000);
   const signature = cloudinary.utils.api_sign_request({ public_id: publicId, version }, apiSecret);
   const upload = { public_id: publicId, version, signature, resource_type: "image", format: "jpg" };
   return new Request("http://localhost/api/feed", {

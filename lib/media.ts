@@ -17,6 +17,9 @@ export const ALLOWED_FORMATS: Record<MediaType, string> = {
 };
 // Every feed upload carries this tag so the media can be found (and cleaned up) on Cloudinary after posts expire.
 export const FEED_TAG = "ephemeral_feed";
+// A post id starts with the media type it was signed for. Cloudinary's response signature covers only public_id and
+// version, so this is how a claimed resource_type is checked against what the server signed.
+const TYPE_PREFIX: Record<MediaType, string> = { image: "i", video: "v" };
 // Cloudinary honours an upload signature for one hour; an older upload was not made for a post being created now.
 export const MAX_UPLOAD_AGE_SECONDS = 3600;
 
@@ -46,7 +49,7 @@ export function createMediaSigner(config: MediaConfig): MediaSigner {
       const params = {
         allowed_formats: ALLOWED_FORMATS[mediaType],
         overwrite: "false",
-        public_id: `${ownerFolder(config.folder, userId)}/${postId}`,
+        public_id: `${ownerFolder(config.folder, userId)}/${TYPE_PREFIX[mediaType]}${postId}`,
         tags: FEED_TAG,
         timestamp: String(Math.floor(nowMs / 1000)),
       };
@@ -65,6 +68,9 @@ export function createMediaSigner(config: MediaConfig): MediaSigner {
       const postId = upload.public_id.slice(prefix.length);
       if (!upload.public_id.startsWith(prefix) || !POST_ID_PATTERN.test(postId)) {
         throw new HttpError(403, "upload_not_allowed", "This upload was not signed for you.");
+      }
+      if (!postId.startsWith(TYPE_PREFIX[upload.resource_type])) {
+        throw new HttpError(400, "invalid_upload", `This upload was not signed as a ${upload.resource_type}.`);
       }
       // resource_type and format are not covered by Cloudinary's signature: keep them to what this type may be.
       if (!ALLOWED_FORMATS[upload.resource_type].split(",").includes(upload.format)) {

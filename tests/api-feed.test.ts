@@ -35,7 +35,8 @@ describe("POST /api/feed/upload-signature", () => {
     expect(api_key).toBe("test-key");
     expect(signature).toBe(cloudinary.utils.api_sign_request(params, API_SECRET));
     expect(params).toMatchObject({ overwrite: "false", allowed_formats: "mp4,webm,mov,m4v", timestamp: "1795694400" });
-    expect(params.public_id).toMatch(new RegExp(`^${ownerFolder("feed", "alice")}/[A-Za-z0-9_-]{21}$`));
+    // The post id's first letter records the type it was signed for (Cloudinary's signature does not cover the type).
+    expect(params.public_id).toMatch(new RegExp(`^${ownerFolder("feed", "alice")}/v[A-Za-z0-9_-]{21}$`));
     expect(JSON.stringify(signed)).not.toContain(API_SECRET);
   });
 
@@ -99,6 +100,17 @@ describe("POST /api/feed", () => {
     const response = await feed.POST(jsonRequest("/api/feed", "POST", { upload }, token));
     expect(response.status).toBe(400);
     expect((await response.json()).error.code).toBe("upload_expired");
+  });
+
+  it("refuses an upload signed as an image but presented as a video", async () => {
+    const token = await tokenFor("alice");
+    const upload = {
+      ...cloudinaryUploadFor(await sign(token, "image"), Math.floor(ctx.clock.now / 1000), "mp4"),
+      resource_type: "video",
+    };
+    const response = await feed.POST(jsonRequest("/api/feed", "POST", { upload }, token));
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.message).toBe("This upload was not signed as a video.");
   });
 
   it("refuses a format the media type cannot have (those two fields are not covered by Cloudinary's signature)", async () => {
