@@ -49,7 +49,8 @@ async function postThroughApi(name: string, text: string, png: Buffer): Promise<
   return call("/api/feed", { text, upload }, token);
 }
 
-describe("the demo page in Chromium", () => {
+// A real browser on a shared 2-core machine: the steps wait up to 15 s each, so the test needs more than the default.
+describe("the demo page in Chromium", { timeout: 90_000 }, () => {
   it("lets two people post, see each other's posts live with countdowns, and delete their own", async () => {
     const ada = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     const grace = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
