@@ -1,16 +1,13 @@
 // Rate-limit backoff for the batch command: waits as Cloudinary's 420/429 headers say, retries, or gives up clearly.
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { CloudinaryRateLimitError, createCloudinaryAdmin } from "../lib/cloudinary-admin.js";
 import { withBackoff } from "../lib/cloudinary-backoff.js";
 import type { Config } from "../lib/env.js";
 import { createFakeCloudinary, type FakeCloudinary } from "./support/fake-cloudinary-admin.js";
 import { feedId, HOUR, isoAgo, NOW, testConfig } from "./support/media-cleanup-fixtures.js";
+import { useMswServer } from "./support/msw-server.js";
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = useMswServer();
 
 let config: Config;
 let cloudinary: FakeCloudinary;

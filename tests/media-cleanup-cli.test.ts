@@ -1,18 +1,15 @@
 // `npm run media:cleanup`: its main() with injected arguments, output and clock, and once spawned for real exit codes.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { EnvSource } from "../lib/env.js";
 import { MemoryStore } from "../lib/store/memory-store.js";
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, main } from "../scripts/media-cleanup.js";
 import { createFakeCloudinary, type FakeCloudinary } from "./support/fake-cloudinary-admin.js";
 import { API_SECRET, feedId, HOUR, isoAgo, NOW, storeLivePost, testConfig } from "./support/media-cleanup-fixtures.js";
+import { useMswServer } from "./support/msw-server.js";
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = useMswServer();
 
 const ENV: EnvSource = { CLOUDINARY_URL: `cloudinary://key-123:${API_SECRET}@demo` };
 let cloudinary: FakeCloudinary;

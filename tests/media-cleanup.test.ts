@@ -1,7 +1,6 @@
 // The cleanup's lib code against msw's Cloudinary: the Admin API client, paging, batching and live posts.
 import { delay, HttpResponse, http } from "msw";
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createCloudinaryAdmin, retryDelayMs } from "../lib/cloudinary-admin.js";
 import type { Config } from "../lib/env.js";
 import { ServiceUnavailableError } from "../lib/errors.js";
@@ -10,11 +9,9 @@ import { findLeftovers } from "../lib/media-sweep.js";
 import { MemoryStore } from "../lib/store/memory-store.js";
 import { createFakeCloudinary, type FakeCloudinary } from "./support/fake-cloudinary-admin.js";
 import { API_SECRET, feedId, HOUR, isoAgo, NOW, storeLivePost, testConfig } from "./support/media-cleanup-fixtures.js";
+import { useMswServer } from "./support/msw-server.js";
 
-const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+const server = useMswServer();
 
 let config: Config;
 let cloudinary: FakeCloudinary;

@@ -1,16 +1,16 @@
 // Per-test setup for the admin endpoint: msw's Cloudinary, an app on an in-process store, and a request helper.
-import { setupServer } from "msw/node";
-import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
+import { beforeEach } from "vitest";
 import { POST } from "../../api/admin/media-cleanup.js";
 import { createApp, useApp } from "../../lib/app.js";
 import type { Config, EnvSource } from "../../lib/env.js";
 import { MemoryStore } from "../../lib/store/memory-store.js";
 import { createFakeCloudinary, type FakeCloudinary } from "./fake-cloudinary-admin.js";
 import { ADMIN_TOKEN, NOW, testConfig } from "./media-cleanup-fixtures.js";
+import { useMswServer } from "./msw-server.js";
 
 export interface AdminHarness {
   /** msw's server, for a test's own one-off handlers. */
-  server: ReturnType<typeof setupServer>;
+  server: ReturnType<typeof useMswServer>;
   config: Config;
   store: MemoryStore;
   cloudinary: FakeCloudinary;
@@ -22,10 +22,7 @@ export interface AdminHarness {
 
 /** Registers the hooks in the calling test file; msw fails any request it has no handler for. */
 export function setupAdminHarness(): AdminHarness {
-  const server = setupServer();
-  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
-  afterEach(() => server.resetHandlers());
-  afterAll(() => server.close());
+  const server = useMswServer();
 
   const harness = {
     server,
