@@ -48,8 +48,10 @@ function takePosts(values: unknown[], limit: number): { items: Post[]; last: num
   let bytes = 0;
   let last = -1;
   while (items.length < limit && last + 1 < values.length) {
-    const post = parsePost(values[last + 1]);
-    const size = post ? Buffer.byteLength(JSON.stringify(post)) : 0;
+    const value = values[last + 1];
+    const post = parsePost(value);
+    // The stored string is the post's JSON (or longer, if it carries foreign fields): measure it, not a re-encoding.
+    const size = !post ? 0 : Buffer.byteLength(typeof value === "string" ? value : JSON.stringify(post));
     // The first post always fits, so a page is never empty while posts remain and the cursor always moves on.
     if (items.length > 0 && bytes + size > MAX_PAGE_BYTES) break;
     last += 1;
