@@ -26,7 +26,7 @@ export function redisServerBinary(): string {
   return found;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);
@@ -37,7 +37,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPing(port: number, deadlineMs = 5000): Promise<void> {
+export async function waitForPing(port: number, deadlineMs = 5000): Promise<void> {
   const started = Date.now();
   while (Date.now() - started < deadlineMs) {
     const probe = new Redis({
