@@ -5,7 +5,8 @@ import { nanoid } from "nanoid";
 import { type App, createApp, useApp } from "../lib/app.js";
 import { issueDevToken } from "../lib/auth.js";
 import { loadConfig } from "../lib/env.js";
-import { createTcpClient, TcpStore } from "../lib/store/tcp-store.js";
+import { createTcpClient } from "../lib/store/tcp-client.js";
+import { TcpStore } from "../lib/store/tcp-store.js";
 import { type CommandCounter, countCommands } from "./counting-client.js";
 import type { PostShape } from "./seed.js";
 
@@ -32,7 +33,7 @@ export async function composeBenchApp(redisUrl: string): Promise<BenchApp> {
   const client = createTcpClient(redisUrl, config.redisTimeoutMs);
   await client.connect();
   const counter = countCommands(client);
-  const store = new TcpStore(client);
+  const store = new TcpStore(client, config.redisTimeoutMs);
   const app = createApp(config, { store });
   useApp(app);
   return { app, client, store, counter, close: () => client.disconnect() };

@@ -45,7 +45,7 @@ export function renderReport(report: RunReport): string {
     "",
     "## Method",
     "",
-    `- N live posts (~${postBytes} bytes of JSON each, written with the store's own \`insertPost\`) among M unrelated keys`,
+    `- N live posts (~${postBytes} bytes of JSON each, written with the store's own \`publishPost\`) among M unrelated keys`,
     "  (`session:*` strings with a TTL, `chat:*:messages` lists, `chat:*:meta` hashes), in the same database.",
     "- project: `GET /api/feed` through the exported handler (`new Request(...)`), one request at a time, timed to the",
     "  last byte of the body. Deep page: the page after the post halfway down the feed, by cursor.",

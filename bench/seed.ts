@@ -1,7 +1,7 @@
 // Test data: live posts written through the project's own store, and the rest of a chat app's keys, by pipeline.
 import type { Redis } from "ioredis";
 import { nanoid } from "nanoid";
-import { INDEX_KEY, postKey } from "../lib/feed-keys.js";
+import { INDEX_KEY, indexTtlSeconds, postKey, removedKey } from "../lib/feed-keys.js";
 import { ownerFolder } from "../lib/media.js";
 import type { Post } from "../lib/schemas.js";
 import type { FeedStore, IndexEntry } from "../lib/store/feed-store.js";
@@ -40,7 +40,7 @@ export function makePost(shape: PostShape, createdAt: number, text: string): Pos
 }
 
 /**
- * Writes `count` live posts with the store's own insertPost (so the data layout is the project's, not a copy of it)
+ * Writes `count` live posts with the store's own publishPost (so the data layout is the project's, not a copy of it)
  * and returns their index entries, newest first.
  */
 export async function seedPosts(
@@ -59,15 +59,18 @@ export async function seedPosts(
         const createdAt = now - i * step;
         const post = makePost(shape, createdAt, text(i));
         const ageSeconds = Math.floor((now - createdAt) / 1000);
-        await store.insertPost({
+        const outcome = await store.publishPost({
+          id: post.id,
           key: postKey(post.id),
+          removedKey: removedKey(post.id),
           value: JSON.stringify(post),
           ttlSeconds: shape.ttlSeconds - ageSeconds,
           indexKey: INDEX_KEY,
-          id: post.id,
+          indexTtlSeconds: indexTtlSeconds(shape.ttlSeconds),
           score: createdAt,
           trimBelow: now - shape.ttlSeconds * 1000,
         });
+        if (outcome.status !== "created") throw new Error(`seeding ${post.id}: ${outcome.status}`);
         entries[i] = { id: post.id, score: createdAt };
       }),
     );

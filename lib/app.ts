@@ -6,8 +6,10 @@ import type { FeedDeps } from "./feed.js";
 import { createMediaSigner } from "./media.js";
 import { enforceRateLimit } from "./rate-limit.js";
 import type { FeedStore } from "./store/feed-store.js";
+import { guardStore } from "./store/guard.js";
 import { MemoryStore } from "./store/memory-store.js";
-import { createTcpClient, TcpStore } from "./store/tcp-store.js";
+import { createClusterClient, createTcpClient, detectClusterNode } from "./store/tcp-client.js";
+import { TcpStore } from "./store/tcp-store.js";
 import { createUpstashClient, UpstashStore } from "./store/upstash-store.js";
 
 export interface App {
@@ -18,10 +20,21 @@ export interface App {
   rateLimit: (action: keyof RateLimits, subject: string) => Promise<void>;
 }
 
+/** The configured store, bounded by REDIS_TIMEOUT_MS with every Redis failure turned into a 503 once, here. */
 export function createStore(config: Config): FeedStore {
-  const { redis, redisTimeoutMs } = config;
-  if (redis.kind === "upstash") return new UpstashStore(createUpstashClient(redis.url, redis.token, redisTimeoutMs));
-  if (redis.kind === "tcp") return new TcpStore(createTcpClient(redis.url, redisTimeoutMs));
+  const { redis, redisTimeoutMs: timeoutMs } = config;
+  if (redis.kind === "upstash") {
+    return guardStore(new UpstashStore(createUpstashClient(redis.url, redis.token, timeoutMs), timeoutMs), {
+      timeoutMs,
+    });
+  }
+  if (redis.kind === "cluster") {
+    return guardStore(new TcpStore(createClusterClient(redis.url, timeoutMs), timeoutMs), { timeoutMs });
+  }
+  if (redis.kind === "tcp") {
+    const client = createTcpClient(redis.url, timeoutMs);
+    return guardStore(new TcpStore(client, timeoutMs), { timeoutMs, misconfigured: detectClusterNode(client) });
+  }
   console.warn("No Redis configured: posts are kept in this process only (set REDIS_URL or UPSTASH_REDIS_REST_URL).");
   return new MemoryStore();
 }
@@ -31,6 +44,7 @@ export function createApp(config: Config, overrides: Partial<FeedDeps> = {}): Ap
     store: overrides.store ?? createStore(config),
     media: overrides.media ?? createMediaSigner(config.media),
     ttlSeconds: config.feedTtlSeconds,
+    redisTimeoutMs: config.redisTimeoutMs,
     now: overrides.now ?? Date.now,
     newId: overrides.newId ?? (() => nanoid()),
   };

@@ -9,6 +9,7 @@ export type EnvSource = Record<string, string | undefined>;
 export type RedisConfig =
   | { kind: "upstash"; url: string; token: string }
   | { kind: "tcp"; url: string }
+  | { kind: "cluster"; url: string }
   | { kind: "memory" };
 
 export type AuthConfig =
@@ -83,6 +84,7 @@ const EnvSchema = z.object({
   KV_REST_API_URL: url(["https:", "http:"]),
   KV_REST_API_TOKEN: optional,
   REDIS_URL: url(["redis:", "rediss:"]),
+  REDIS_CLUSTER: flag,
   REDIS_TIMEOUT_MS: z.coerce.number().int().min(100).max(10_000).default(2000),
   CLOUDINARY_URL: url(["cloudinary:"]),
   CLOUDINARY_CLOUD_NAME: optional,
@@ -177,7 +179,9 @@ function readRedis(env: Env, production: boolean, problems: string[]): RedisConf
     );
     return { kind: "memory" };
   }
-  if (env.REDIS_URL) return { kind: "tcp", url: env.REDIS_URL };
+  const cluster = env.REDIS_CLUSTER === "true" || env.REDIS_CLUSTER === "1";
+  if (cluster && !env.REDIS_URL) problems.push("REDIS_CLUSTER is set but REDIS_URL (any one node) is missing");
+  if (env.REDIS_URL) return { kind: cluster ? "cluster" : "tcp", url: env.REDIS_URL };
   if (production)
     problems.push("Redis is not configured: set UPSTASH_REDIS_REST_URL + UPSTASH_REDIS_REST_TOKEN or REDIS_URL");
   return { kind: "memory" };

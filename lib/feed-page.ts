@@ -1,9 +1,9 @@
-// Reading a page of the feed: an id index in a sorted set, then MGET of the posts; the index heals itself if lost.
+// Reading a page of the feed: an id index in a sorted set, then the posts in one step; a lost index is rebuilt.
 import { HttpError } from "./errors.js";
-import { tryHealIndex } from "./feed-heal.js";
 import { HEALED_MARKER, INDEX_KEY, parsePost, postKey } from "./feed-keys.js";
+import { type RebuildDeps, tryRebuildIndex } from "./feed-rebuild.js";
 import type { FeedPage, Post } from "./schemas.js";
-import type { FeedStore, IndexEntry } from "./store/feed-store.js";
+import type { IndexEntry } from "./store/feed-store.js";
 
 // Extra ids read per page so a few entries whose posts already expired do not leave the page short.
 const OVERFETCH = 5;
@@ -11,14 +11,18 @@ const OVERFETCH = 5;
 // 2,200 four-byte characters would be ~900 KB. A fuller page ends early, with a cursor to the rest.
 export const MAX_PAGE_BYTES = 200 * 1024;
 
-export interface PageDeps {
-  store: FeedStore;
-  ttlSeconds: number;
+export interface PageDeps extends RebuildDeps {
   now: () => number;
 }
 
+export interface PageRead {
+  page: FeedPage;
+  /** False while the index is being rebuilt: the page may miss posts, so it must not be cached publicly. */
+  complete: boolean;
+}
+
 /** Newest first; a page costs two round trips (index, then MGET) whatever the size of the feed or of the database. */
-export async function readPage(query: { limit: number; cursor?: string }, deps: PageDeps): Promise<FeedPage> {
+export async function readPage(query: { limit: number; cursor?: string }, deps: PageDeps): Promise<PageRead> {
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
   const want = query.limit + OVERFETCH;
   const indexQuery = {
@@ -29,7 +33,7 @@ export async function readPage(query: { limit: number; cursor?: string }, deps: 
     limit: want,
   };
   let read = await deps.store.readIndex(indexQuery);
-  if (!read.markerPresent && (await tryHealIndex(deps))) read = await deps.store.readIndex(indexQuery);
+  if (!read.markerPresent && (await tryRebuildIndex(deps))) read = await deps.store.readIndex(indexQuery);
 
   // Entries sharing the cursor's score sort by id descending; those after the cursor's id are still to come.
   const ties = after ? read.ties.filter((id) => id < after.id).map((id) => ({ id, score: after.score })) : [];
@@ -39,7 +43,8 @@ export async function readPage(query: { limit: number; cursor?: string }, deps: 
   const values = await deps.store.getValues(candidates.map((entry) => postKey(entry.id)));
   const { items, last } = takePosts(values, query.limit);
   const more = last < candidates.length - 1 || mayHaveMore;
-  return { items, nextCursor: more && last >= 0 ? encodeCursor(candidates[last]) : null };
+  const page = { items, nextCursor: more && last >= 0 ? encodeCursor(candidates[last]) : null };
+  return { page, complete: read.markerPresent };
 }
 
 /** Live posts in order, up to `limit` and MAX_PAGE_BYTES; `last` is the index of the last value examined. */

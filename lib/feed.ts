@@ -1,24 +1,37 @@
 // The feed's use cases: sign an upload, create a post from a verified upload, list a page, delete one's own post.
 import type { Identity } from "./auth.js";
 import { HttpError } from "./errors.js";
-import { INDEX_KEY, parsePost, postKey } from "./feed-keys.js";
+import { INDEX_KEY, indexTtlSeconds, parsePost, postKey, removedKey } from "./feed-keys.js";
 import type { PageDeps } from "./feed-page.js";
-import type { MediaSigner } from "./media.js";
+import { MAX_UPLOAD_AGE_SECONDS, type MediaSigner } from "./media.js";
 import type { CreatePostRequest, MediaType, Post, UploadSignature } from "./schemas.js";
-import type { FeedStore } from "./store/feed-store.js";
+
+// Beyond the oldest upload createPost accepts, for clocks (ours, Redis's, Cloudinary's) that disagree a little.
+const CLOCK_SLACK_SECONDS = 300;
 
 export interface FeedDeps extends PageDeps {
-  store: FeedStore;
   media: MediaSigner;
   newId: () => string;
 }
+
+/** A removed upload stays unpublishable for as long as createPost would accept it (min(1 h, TTL) from upload). */
+export const removedTtlSeconds = (ttlSeconds: number): number =>
+  Math.min(MAX_UPLOAD_AGE_SECONDS, ttlSeconds) + CLOCK_SLACK_SECONDS;
 
 export function signUpload(mediaType: MediaType, identity: Identity, deps: FeedDeps): UploadSignature {
   return deps.media.signUpload({ userId: identity.userId, mediaType, postId: deps.newId(), nowMs: deps.now() });
 }
 
-/** Stores the post under `feed:<id>` with the TTL in the same command; the id comes from the signed public_id. */
-export async function createPost(input: CreatePostRequest, identity: Identity, deps: FeedDeps): Promise<Post> {
+/**
+ * Stores the post under `feed:<id>` with the TTL in the same command; the id comes from the signed public_id, so an
+ * upload is published at most once. Publishing it again (a retry after a timeout, a double click) answers the stored
+ * post (`created: false`); after the post was deleted or its media cleaned up, it is refused with 410.
+ */
+export async function createPost(
+  input: CreatePostRequest,
+  identity: Identity,
+  deps: FeedDeps,
+): Promise<{ post: Post; created: boolean }> {
   const now = deps.now();
   const media = deps.media.verifyUpload(input.upload, identity.userId, now, deps.ttlSeconds);
   // Field order is the stored document's contract.
@@ -32,18 +45,28 @@ export async function createPost(input: CreatePostRequest, identity: Identity, d
     cloudinaryPublicId: media.publicId,
     createdAt: new Date(now).toISOString(),
   };
-  const created = await deps.store.insertPost({
+  const outcome = await deps.store.publishPost({
+    id: post.id,
     key: postKey(post.id),
+    removedKey: removedKey(post.id),
     value: JSON.stringify(post),
     ttlSeconds: deps.ttlSeconds,
     indexKey: INDEX_KEY,
-    id: post.id,
+    indexTtlSeconds: indexTtlSeconds(deps.ttlSeconds),
     score: now,
     trimBelow: now - deps.ttlSeconds * 1000,
   });
-  // The public_id (and so the post id) is unique per signature: a second post of one upload is a replay.
-  if (!created) throw new HttpError(409, "already_posted", "This upload has already been posted.");
-  return post;
+  if (outcome.status === "created") return { post, created: true };
+  if (outcome.status === "removed") {
+    throw new HttpError(410, "upload_removed", "This upload's post was removed; it cannot be posted again.");
+  }
+  const stored = parsePost(outcome.value);
+  // Only the uploader can present this public id (verifyUpload checked the folder), so a stored post that is not
+  // theirs is foreign data under the key: never show or overwrite it.
+  if (stored?.userId !== identity.userId) {
+    throw new HttpError(409, "already_posted", "This upload has already been posted.");
+  }
+  return { post: stored, created: false };
 }
 
 /** Removes the author's own post early; the media stays on Cloudinary (cleanup is a separate, manual job). */
@@ -52,5 +75,11 @@ export async function deletePost(id: string, identity: Identity, deps: FeedDeps)
   const post = parsePost(value);
   if (!post) throw new HttpError(404, "not_found", "No live post has this id.");
   if (post.userId !== identity.userId) throw new HttpError(403, "forbidden", "Only the author can delete this post.");
-  await deps.store.deletePost(postKey(id), INDEX_KEY, id);
+  await deps.store.removePost({
+    id,
+    key: postKey(id),
+    removedKey: removedKey(id),
+    removedTtlSeconds: removedTtlSeconds(deps.ttlSeconds),
+    indexKey: INDEX_KEY,
+  });
 }

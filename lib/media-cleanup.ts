@@ -3,7 +3,7 @@ import type { AdminCaller } from "./admin-auth.js";
 import type { CleanupCounts, CleanupRequest, CleanupResult } from "./cleanup-schemas.js";
 import { feedPostIdOf } from "./cleanup-schemas.js";
 import { type CloudinaryAdmin, type DeleteOutcome, MAX_IDS_PER_CALL } from "./cloudinary-admin.js";
-import { postKey } from "./feed-keys.js";
+import { postKey, removedKey } from "./feed-keys.js";
 import { MEDIA_TYPES, type MediaType } from "./schemas.js";
 import type { FeedStore } from "./store/feed-store.js";
 
@@ -14,6 +14,12 @@ export interface CleanupDeps {
   admin: CloudinaryAdmin;
   store: Pick<FeedStore, "getValues">;
   folder: string;
+}
+
+export interface IdCleanupDeps extends CleanupDeps {
+  store: Pick<FeedStore, "getValues" | "markRemoved">;
+  /** How long a cleaned-up upload stays unpublishable (as long as it could still be posted). */
+  removedTtlSeconds: number;
 }
 
 export interface MediaRef {
@@ -67,7 +73,7 @@ export async function deleteGrouped(
 }
 
 /** The admin endpoint's use case: each id is skipped (live), not found, would be deleted (dry run) or deleted. */
-export async function cleanupByIds(request: CleanupRequest, deps: CleanupDeps): Promise<CleanupResult[]> {
+export async function cleanupByIds(request: CleanupRequest, deps: IdCleanupDeps): Promise<CleanupResult[]> {
   const live = await findLiveIds(request.publicIds, deps);
   const protectedIds = request.force ? new Set<string>() : live;
   const targets = request.publicIds.filter((id) => !protectedIds.has(id));
@@ -76,6 +82,7 @@ export async function cleanupByIds(request: CleanupRequest, deps: CleanupDeps): 
     const resourceType = found.get(publicId);
     return resourceType ? [{ publicId, resourceType }] : [];
   });
+  if (!request.dryRun) await markUnpublishable(refs, deps);
   const outcomes = request.dryRun ? new Map<string, DeleteOutcome>() : await deleteEachType(refs, deps.admin);
   return request.publicIds.map((publicId): CleanupResult => {
     if (protectedIds.has(publicId)) return { publicId, status: "skipped_live" };
@@ -84,6 +91,18 @@ export async function cleanupByIds(request: CleanupRequest, deps: CleanupDeps): 
     if (request.dryRun) return { publicId, status: "would_delete", resourceType };
     return { publicId, status: outcomes.get(publicId) ?? "failed", resourceType };
   });
+}
+
+/**
+ * Media about to be deleted can never become a post afterwards (a fresh upload may not be published yet). Marked
+ * first: if Redis fails, nothing is deleted and the caller gets a 503.
+ */
+async function markUnpublishable(refs: MediaRef[], deps: IdCleanupDeps): Promise<void> {
+  const keys = refs.flatMap(({ publicId }) => {
+    const postId = feedPostIdOf(deps.folder, publicId);
+    return postId ? [removedKey(postId)] : [];
+  });
+  if (keys.length > 0) await deps.store.markRemoved(keys, deps.removedTtlSeconds);
 }
 
 /**

@@ -24,7 +24,7 @@ export async function enforceRateLimit(action: keyof RateLimits, subject: string
   if (limit === 0) return;
   const window = Math.floor(deps.now() / (WINDOW_SECONDS * 1000));
   const hashed = createHash("sha256").update(subject).digest("base64url").slice(0, 22);
-  const { count } = await deps.store.countHit(`${RATE_LIMIT_KEY_PREFIX}${action}:${hashed}:${window}`, WINDOW_SECONDS);
+  const count = await deps.store.countHit(`${RATE_LIMIT_KEY_PREFIX}${action}:${hashed}:${window}`, WINDOW_SECONDS);
   if (count <= limit) return;
   // The next window starts at the next minute boundary (the counter key itself may outlive it by up to a minute).
   const retryAfter = Math.max(1, Math.ceil(((window + 1) * WINDOW_SECONDS * 1000 - deps.now()) / 1000));

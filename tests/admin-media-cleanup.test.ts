@@ -1,8 +1,18 @@
 // POST /api/admin/media-cleanup doing its work against msw's Cloudinary: dry run, live posts, types, failures, audit.
 import { HttpResponse, http } from "msw";
 import { describe, expect, it, vi } from "vitest";
+import { removedKey } from "../lib/feed-keys.js";
 import { setupAdminHarness } from "./support/admin-cleanup-harness.js";
-import { ADMIN_TOKEN, API_SECRET, feedId, HOUR, isoAgo, NOW, storeLivePost } from "./support/media-cleanup-fixtures.js";
+import {
+  ADMIN_TOKEN,
+  API_SECRET,
+  feedId,
+  HOUR,
+  isoAgo,
+  NOW,
+  postIdOf,
+  storeLivePost,
+} from "./support/media-cleanup-fixtures.js";
 
 const h = setupAdminHarness();
 const image = (n: number) => ({ publicId: feedId(n), type: "image" as const, createdAt: isoAgo(3 * HOUR) });
@@ -51,6 +61,18 @@ describe("cleanup", () => {
       { type: "video", ids: [feedId(2), feedId(4)] },
     ]);
     expect(body.results.find((r: { publicId: string }) => r.publicId === feedId(5)).status).toBe("not_found");
+  });
+
+  it("makes deleted media unpublishable, so no post can show it afterwards; a dry run marks nothing", async () => {
+    h.cloudinary.add(image(1), image(2));
+    await h.cleanup({ publicIds: [feedId(1)] });
+    await h.cleanup({ publicIds: [feedId(2)], dryRun: true });
+    const marks = await h.store.getValues([feedId(1), feedId(2)].map((id) => removedKey(postIdOf(id))));
+    expect(marks).toEqual(["1", null]);
+    await storeLivePost(h.store, feedId(1)); // createPost's write: refused for the cleaned-up upload
+    await storeLivePost(h.store, feedId(2));
+    const posts = await h.store.getValues([feedId(1), feedId(2)].map((id) => `feed:${postIdOf(id)}`));
+    expect(posts.map((value) => value !== null)).toEqual([false, true]);
   });
 
   it("treats a repeated id once", async () => {

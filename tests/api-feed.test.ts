@@ -132,14 +132,28 @@ describe("POST /api/feed", () => {
     expect((await again.json()).error.code).toBe("upload_expired");
   });
 
-  it("does not create a second post from the same upload", async () => {
+  it("answers a retry of the same upload with the stored post (200), creating nothing new", async () => {
     const token = await tokenFor("alice");
     const upload = cloudinaryUploadFor(await sign(token), Math.floor(ctx.clock.now / 1000));
-    expect((await feed.POST(jsonRequest("/api/feed", "POST", { text: "one", upload }, token))).status).toBe(201);
+    const first = await feed.POST(jsonRequest("/api/feed", "POST", { text: "one", upload }, token));
+    expect(first.status).toBe(201);
+    ctx.clock.now += 1500; // a retry a little later, with another caption: the stored post wins
     const again = await feed.POST(jsonRequest("/api/feed", "POST", { text: "two", upload }, token));
-    expect(again.status).toBe(409);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual(await first.json());
     const page = await (await feed.GET(jsonRequest("/api/feed", "GET"))).json();
     expect(page.items.map((p: Post) => p.text)).toEqual(["one"]);
+  });
+
+  it("refuses to publish an upload again (410) once its author deleted the post", async () => {
+    const token = await tokenFor("alice");
+    const upload = cloudinaryUploadFor(await sign(token), Math.floor(ctx.clock.now / 1000));
+    const { id } = await (await feed.POST(jsonRequest("/api/feed", "POST", { upload }, token))).json();
+    expect((await feedItem.DELETE(jsonRequest(`/api/feed/${id}`, "DELETE", undefined, token))).status).toBe(204);
+    const again = await feed.POST(jsonRequest("/api/feed", "POST", { upload }, token));
+    expect(again.status).toBe(410);
+    expect((await again.json()).error.code).toBe("upload_removed");
+    expect((await (await feed.GET(jsonRequest("/api/feed", "GET"))).json()).items).toEqual([]);
   });
 
   it("answers 401 without a token and stores nothing", async () => {

@@ -21,7 +21,7 @@ beforeEach(async () => {
 });
 
 async function storedPostCount(): Promise<number> {
-  return (await (ctx.store as MemoryStore).scan("0", "feed:*", 1000)).keys.length;
+  return (await (ctx.store as MemoryStore).scanPosts(null, "feed:*", 1000)).keys.length;
 }
 
 async function expectRefused(request: Request, status: number, code: string) {

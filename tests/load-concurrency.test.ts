@@ -4,7 +4,8 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import * as feed from "../api/feed/index.js";
 import * as uploadSignature from "../api/feed/upload-signature.js";
 import type { FeedPage, UploadSignature } from "../lib/schemas.js";
-import { createTcpClient, TcpStore } from "../lib/store/tcp-store.js";
+import { createTcpClient } from "../lib/store/tcp-client.js";
+import { TcpStore } from "../lib/store/tcp-store.js";
 import { type RedisServer, startRedisServer } from "./support/redis-server.js";
 import { cloudinaryUploadFor, jsonRequest, tokenFor, useTestApp } from "./support/test-app.js";
 
@@ -23,7 +24,7 @@ beforeAll(async () => {
   server = await startRedisServer();
   client = createTcpClient(server.url, 2000);
   // One connection shared by every request, as in a warm function; the real clock, so posts get distinct times.
-  useTestApp({ REDIS_URL: server.url, RATE_LIMIT: "off" }, { store: new TcpStore(client), now: Date.now });
+  useTestApp({ REDIS_URL: server.url, RATE_LIMIT: "off" }, { store: new TcpStore(client, 2000), now: Date.now });
 });
 afterAll(async () => {
   client?.disconnect();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import * as feedItem from "../api/feed/[id].js";
 import * as feed from "../api/feed/index.js";
 import * as uploadSignature from "../api/feed/upload-signature.js";
-import { createTcpClient, TcpStore } from "../lib/store/tcp-store.js";
+import { storeFor } from "./support/redis-adapters.js";
 import { type RedisServer, startRedisServer } from "./support/redis-server.js";
 import { cloudinaryUploadFor, jsonRequest, tokenFor, useTestApp } from "./support/test-app.js";
 
@@ -47,7 +47,7 @@ it("leaves unrelated keys byte-for-byte and TTL-for-TTL unchanged through postin
   await c.set("user:1:feed", "prefs");
   const before = await snapshot();
 
-  const ctx = useTestApp({ FEED_TTL_SECONDS: "2" }, { store: new TcpStore(createTcpClient(server.url, 2000)) });
+  const ctx = useTestApp({ FEED_TTL_SECONDS: "2" }, { store: storeFor({ REDIS_URL: server.url }, 2000) });
   ctx.clock.now = Date.now();
   const tokens = await Promise.all(["alice", "bob"].map((user) => tokenFor(user)));
   const ids: string[] = [];
@@ -68,7 +68,9 @@ it("leaves unrelated keys byte-for-byte and TTL-for-TTL unchanged through postin
   const feedKeys = (await c.keys("*")).filter((key) => !SEEDED.includes(key));
   expect(feedKeys.length).toBeGreaterThan(0);
   for (const key of feedKeys) {
-    expect(key).toMatch(/^(feed:[A-Za-z0-9_-]+|feed-index|feed-index:healing|feed-ratelimit:.+)$/);
+    expect(key).toMatch(
+      /^(feed:[A-Za-z0-9_-]+|\{feed\}:(index|rebuild:.+)|\{feed:[A-Za-z0-9_-]+\}:removed|feed-ratelimit:.+)$/,
+    );
     expect(await c.pttl(key)).toBeGreaterThan(0);
   }
 

@@ -3,6 +3,7 @@ import { requireAdmin } from "../../lib/admin-auth.js";
 import { getApp } from "../../lib/app.js";
 import { cleanupRequestSchema, countResults } from "../../lib/cleanup-schemas.js";
 import { createCloudinaryAdmin } from "../../lib/cloudinary-admin.js";
+import { removedTtlSeconds } from "../../lib/feed.js";
 import { json, readJson, route } from "../../lib/http.js";
 import { auditCleanup, cleanupByIds } from "../../lib/media-cleanup.js";
 
@@ -15,6 +16,7 @@ export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
       admin: createCloudinaryAdmin(app.config.media, { now: app.feed.now }),
       store: app.feed.store,
       folder: app.config.media.folder,
+      removedTtlSeconds: removedTtlSeconds(app.config.feedTtlSeconds),
     });
     const counts = countResults(results);
     auditCleanup(caller, input, results, counts, app.feed.now());

@@ -16,15 +16,18 @@ export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
     const app = getApp();
     if (app.config.readRequiresAuth) await authenticate(request, app.verifyToken);
     await app.rateLimit("read", clientAddress(request));
-    const page = await readPage(readQuery(request, FeedQuerySchema), app.feed);
-    return cachedJson(request, page, app.config.readRequiresAuth ? "private, no-store" : PUBLIC_CACHE);
+    const { page, complete } = await readPage(readQuery(request, FeedQuerySchema), app.feed);
+    // A page read while the index is being rebuilt may miss posts: never let a CDN keep it.
+    const cacheable = complete && !app.config.readRequiresAuth;
+    return cachedJson(request, page, cacheable ? PUBLIC_CACHE : "private, no-store");
   },
 
   async POST(request) {
     const app = getApp();
     const identity = await authenticate(request, app.verifyToken);
     await app.rateLimit("post", identity.userId);
-    const post = await createPost(await readJson(request, CreatePostRequestSchema), identity, app.feed);
-    return json(post, 201);
+    const { post, created } = await createPost(await readJson(request, CreatePostRequestSchema), identity, app.feed);
+    // A retried publish of the same upload gets the stored post again, as a 200.
+    return json(post, created ? 201 : 200);
   },
 });

@@ -1,4 +1,5 @@
-// The storage operations the feed needs (and nothing more of Redis); each adapter implements them in one round trip.
+// The storage operations the feed needs (and nothing more of Redis), in the feed's own verbs. Every adapter keeps the
+// same rules: `feed:<id>` is the truth and the index a hint, and nothing spans two hash slots on a cluster.
 
 export interface IndexEntry {
   id: string;
@@ -6,14 +7,30 @@ export interface IndexEntry {
 }
 
 export interface PostWrite {
+  id: string;
+  /** `feed:<id>` and its tombstone, which share a hash slot. */
   key: string;
+  removedKey: string;
   value: string;
   ttlSeconds: number;
   indexKey: string;
-  id: string;
+  /** The index outlives its newest post by this much, so an idle feed keeps its marker. */
+  indexTtlSeconds: number;
   score: number;
   /** Index entries with 0 < score < trimBelow are removed (their posts have expired). */
   trimBelow: number;
+}
+
+/** What publishing found: a new post, the post already stored under the id, or a tombstone. */
+export type PublishOutcome = { status: "created" } | { status: "exists"; value: unknown } | { status: "removed" };
+
+export interface PostRemoval {
+  id: string;
+  key: string;
+  removedKey: string;
+  /** How long the tombstone keeps the upload from being published again. */
+  removedTtlSeconds: number;
+  indexKey: string;
 }
 
 export interface IndexQuery {
@@ -35,26 +52,55 @@ export interface IndexRead {
   markerPresent: boolean;
 }
 
+/** The keys of a rebuild (all in the `{feed}` slot) and the lease of the one caller that may run it. */
+export interface RebuildKeys {
+  lockKey: string;
+  cursorKey: string;
+  /** The side index being built; merged into `indexKey` in one step when the walk is complete. */
+  buildKey: string;
+  indexKey: string;
+  marker: string;
+}
+
+export interface RebuildLease extends RebuildKeys {
+  token: string;
+  leaseMs: number;
+  /** Lifetime of the saved cursor and side index: a rebuild left alone this long starts again from scratch. */
+  stateTtlSeconds: number;
+}
+
+export interface ScanStep {
+  keys: string[];
+  /** Where the walk goes on from; null once every key (on every master) has been walked. */
+  cursor: string | null;
+}
+
 export interface FeedStore {
   /**
-   * Atomically: SET key value EX ttl NX; ZADD index NX score id; trim the index; EXPIRE index ttl.
-   * Resolves false, having written nothing new, when the key already exists.
+   * Publishes a post unless a tombstone forbids it or a post already has the id. The index is written before the post
+   * (never a live post missing from the index), and Redis itself refuses a write that reaches it too late to be
+   * answered: a publish that timed out never applies afterwards.
    */
-  insertPost(write: PostWrite): Promise<boolean>;
+  publishPost(write: PostWrite): Promise<PublishOutcome>;
   /** ZRANGE BYSCORE REV LIMIT (plus the tie list and the marker check) in one round trip. */
   readIndex(query: IndexQuery): Promise<IndexRead>;
-  /** MGET; a missing key is null. Values come back as stored (a client may already have parsed JSON). */
+  /** The stored values, null where missing; one parallel step (MGET, or one pipeline per master on a cluster). */
   getValues(keys: string[]): Promise<unknown[]>;
-  /** DEL key and ZREM index id in one transaction. */
-  deletePost(key: string, indexKey: string, id: string): Promise<void>;
-  /** ZADD index NX 0 marker + EXPIRE index ttl; true when this call added the marker. */
-  claimMarker(indexKey: string, marker: string, ttlSeconds: number): Promise<boolean>;
-  /** ZADD index NX for many entries + EXPIRE index ttl. */
-  addToIndex(indexKey: string, entries: IndexEntry[], ttlSeconds: number): Promise<void>;
-  /** SET key 0 EX window NX + INCR + PTTL in one transaction: a fixed-window counter that always expires. */
-  countHit(key: string, windowSeconds: number): Promise<{ count: number; resetInMs: number }>;
-  /** DEL of a key the feed owns (the healing lock). */
-  deleteKey(key: string): Promise<void>;
-  /** One SCAN step; cursor "0" starts and ends the walk. */
-  scan(cursor: string, match: string, count: number): Promise<{ cursor: string; keys: string[] }>;
+  /** Tombstone and DEL of the post together, then ZREM of its index entry. */
+  removePost(removal: PostRemoval): Promise<void>;
+  /** Tombstones alone, for uploads whose media an admin deleted (whether or not they were ever posted). */
+  markRemoved(removedKeys: string[], ttlSeconds: number): Promise<void>;
+  /** SET key 0 EX window NX + INCR in one transaction: a fixed-window counter that always expires. */
+  countHit(key: string, windowSeconds: number): Promise<number>;
+  /** Takes the rebuild lease if nobody holds it, and reads where the last walk stopped (null: from the start). */
+  claimRebuild(lease: RebuildLease): Promise<{ claimed: boolean; cursor: string | null }>;
+  /** One SCAN step on every master; `cursor` null starts the walk. */
+  scanPosts(cursor: string | null, match: string, count: number): Promise<ScanStep>;
+  /**
+   * Adds entries to the side index and saves the cursor, renewing the lease (or releasing it); false when the lease was
+   * lost to another caller, in which case nothing was written.
+   */
+  saveRebuild(lease: RebuildLease, cursor: string, entries: IndexEntry[], release: boolean): Promise<boolean>;
+  /** Merges the side index (plus `entries`) and the marker into the index in one step, and clears the rebuild. */
+  finishRebuild(lease: RebuildLease, entries: IndexEntry[], indexTtlSeconds: number): Promise<boolean>;
 }

@@ -1,6 +1,15 @@
-// In-process store for local runs and tests: the same semantics as Redis (TTL, NX, score order), no server.
-
-import type { FeedStore, IndexEntry, IndexQuery, IndexRead, PostWrite } from "./feed-store.js";
+// In-process store for local runs and tests: the same semantics as Redis (TTL, NX, score order, leases), no server.
+import type {
+  FeedStore,
+  IndexEntry,
+  IndexQuery,
+  IndexRead,
+  PostRemoval,
+  PostWrite,
+  PublishOutcome,
+  RebuildLease,
+  ScanStep,
+} from "./feed-store.js";
 
 interface Entry {
   value: string | Map<string, number>;
@@ -12,14 +21,16 @@ export class MemoryStore implements FeedStore {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  async insertPost(write: PostWrite): Promise<boolean> {
-    const created = !this.live(write.key);
-    if (created) this.data.set(write.key, { value: write.value, expiresAt: this.now() + write.ttlSeconds * 1000 });
+  async publishPost(write: PostWrite): Promise<PublishOutcome> {
+    if (this.live(write.removedKey)) return { status: "removed" };
+    const existing = this.live(write.key);
+    if (existing) return { status: "exists", value: existing.value };
+    this.setString(write.key, write.value, write.ttlSeconds);
     const index = this.index(write.indexKey, true);
     if (!index.has(write.id)) index.set(write.id, write.score);
     for (const [id, score] of index) if (score > 0 && score < write.trimBelow) index.delete(id);
-    this.expire(write.indexKey, write.ttlSeconds);
-    return created;
+    this.expire(write.indexKey, write.indexTtlSeconds);
+    return { status: "created" };
   }
 
   async readIndex(query: IndexQuery): Promise<IndexRead> {
@@ -40,40 +51,61 @@ export class MemoryStore implements FeedStore {
     });
   }
 
-  async deletePost(key: string, indexKey: string, id: string): Promise<void> {
-    this.data.delete(key);
-    this.index(indexKey, false).delete(id);
+  async removePost(removal: PostRemoval): Promise<void> {
+    this.setString(removal.removedKey, "1", removal.removedTtlSeconds);
+    this.data.delete(removal.key);
+    this.index(removal.indexKey, false).delete(removal.id);
   }
 
-  async claimMarker(indexKey: string, marker: string, ttlSeconds: number): Promise<boolean> {
-    const index = this.index(indexKey, true);
-    const claimed = !index.has(marker);
-    if (claimed) index.set(marker, 0);
-    this.expire(indexKey, ttlSeconds);
-    return claimed;
+  async markRemoved(removedKeys: string[], ttlSeconds: number): Promise<void> {
+    for (const key of removedKeys) this.setString(key, "1", ttlSeconds);
   }
 
-  async addToIndex(indexKey: string, entries: IndexEntry[], ttlSeconds: number): Promise<void> {
-    const index = this.index(indexKey, true);
-    for (const { id, score } of entries) if (!index.has(id)) index.set(id, score);
-    this.expire(indexKey, ttlSeconds);
-  }
-
-  async countHit(key: string, windowSeconds: number): Promise<{ count: number; resetInMs: number }> {
+  async countHit(key: string, windowSeconds: number): Promise<number> {
     const entry = this.live(key) ?? { value: "0", expiresAt: this.now() + windowSeconds * 1000 };
     entry.value = String(Number(entry.value) + 1);
     this.data.set(key, entry);
-    return { count: Number(entry.value), resetInMs: entry.expiresAt - this.now() };
+    return Number(entry.value);
   }
 
-  async deleteKey(key: string): Promise<void> {
-    this.data.delete(key);
+  async claimRebuild(lease: RebuildLease): Promise<{ claimed: boolean; cursor: string | null }> {
+    const claimed = !this.live(lease.lockKey);
+    if (claimed) this.data.set(lease.lockKey, { value: lease.token, expiresAt: this.now() + lease.leaseMs });
+    const cursor = this.live(lease.cursorKey)?.value;
+    return { claimed, cursor: typeof cursor === "string" ? cursor : null };
   }
 
   /** Not a cursor walk: one step returns every live matching key (the order Redis gives is unspecified anyway). */
-  async scan(_cursor: string, match: string, _count: number): Promise<{ cursor: string; keys: string[] }> {
+  async scanPosts(_cursor: string | null, match: string, _count: number): Promise<ScanStep> {
     const pattern = new RegExp(`^${match.split("*").map(escapeRegExp).join(".*")}$`);
-    return { cursor: "0", keys: [...this.data.keys()].filter((key) => pattern.test(key) && this.live(key)) };
+    return { cursor: null, keys: [...this.data.keys()].filter((key) => pattern.test(key) && this.live(key)) };
+  }
+
+  async saveRebuild(lease: RebuildLease, cursor: string, entries: IndexEntry[], release: boolean): Promise<boolean> {
+    if (this.live(lease.lockKey)?.value !== lease.token) return false;
+    this.addEntries(lease.buildKey, entries, lease.stateTtlSeconds);
+    this.setString(lease.cursorKey, cursor, lease.stateTtlSeconds);
+    if (release) this.data.delete(lease.lockKey);
+    else this.data.set(lease.lockKey, { value: lease.token, expiresAt: this.now() + lease.leaseMs });
+    return true;
+  }
+
+  async finishRebuild(lease: RebuildLease, entries: IndexEntry[], indexTtlSeconds: number): Promise<boolean> {
+    if (this.live(lease.lockKey)?.value !== lease.token) return false;
+    const built = [...this.index(lease.buildKey, false)].map(([id, score]) => ({ id, score }));
+    this.addEntries(lease.indexKey, [...built, ...entries, { id: lease.marker, score: 0 }], indexTtlSeconds);
+    for (const key of [lease.lockKey, lease.cursorKey, lease.buildKey]) this.data.delete(key);
+    return true;
+  }
+
+  private addEntries(key: string, entries: IndexEntry[], ttlSeconds: number): void {
+    const index = this.index(key, true);
+    for (const { id, score } of entries) index.set(id, Math.min(score, index.get(id) ?? score));
+    this.expire(key, ttlSeconds);
+  }
+
+  private setString(key: string, value: string, ttlSeconds: number): void {
+    this.data.set(key, { value, expiresAt: this.now() + ttlSeconds * 1000 });
   }
 
   private live(key: string): Entry | undefined {

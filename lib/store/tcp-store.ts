@@ -1,30 +1,19 @@
-// Redis over TCP (Redis Cloud, self-hosted, a local redis-server) with ioredis, bounded so an outage is a quick 503.
-import { Redis } from "ioredis";
-import type { FeedStore, IndexEntry, IndexQuery, IndexRead, PostWrite } from "./feed-store.js";
-import { exclusive, orUnavailable, pairEntries } from "./unavailable.js";
-
-/**
- * Every command fails after `timeoutMs`; nothing waits in an offline queue across a failed connect, and nothing that
- * already failed is re-sent later (a post the caller was told failed must not appear afterwards).
- */
-export function createTcpClient(url: string, timeoutMs: number): Redis {
-  const client = new Redis(url, {
-    connectTimeout: Math.max(100, Math.floor(timeoutMs / 2)),
-    commandTimeout: timeoutMs,
-    maxRetriesPerRequest: 0,
-    autoResendUnfulfilledCommands: false,
-    retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
-    lazyConnect: true,
-  });
-  let lastLogged = 0;
-  client.on("error", (error: Error) => {
-    // Reconnects raise an error per attempt; one line every 10 s is enough to see an outage.
-    if (Date.now() - lastLogged < 10_000) return;
-    lastLogged = Date.now();
-    console.error(JSON.stringify({ level: "error", service: "redis", error: error.message }));
-  });
-  return client;
-}
+// Redis over TCP with ioredis: one node (Redis Cloud, self-hosted), a clustered Redis behind a proxy, or Redis Cluster.
+import { Cluster, type Redis } from "ioredis";
+import { scanClusterStep } from "./cluster-scan.js";
+import type {
+  FeedStore,
+  IndexEntry,
+  IndexQuery,
+  IndexRead,
+  PostRemoval,
+  PostWrite,
+  PublishOutcome,
+  RebuildLease,
+  ScanStep,
+} from "./feed-store.js";
+import { exclusive, pairEntries, publishOnTime, RedisClock } from "./replies.js";
+import { finishRebuildCall, publishCall, type ScriptCall, saveRebuildCall } from "./scripts.js";
 
 type Results = [Error | null, unknown][] | null;
 
@@ -34,93 +23,137 @@ function values(results: Results): unknown[] {
   return results.map(([, value]) => value);
 }
 
+/** A clustered Redis behind a proxy (Redis Cloud, Redis Enterprise) refuses a transaction or script over two slots. */
+function isCrossSlot(error: unknown): boolean {
+  const previous = (error as { previousErrors?: Error[] }).previousErrors ?? [];
+  return [error, ...previous].some((e) => e instanceof Error && e.message.includes("CROSSSLOT"));
+}
+
 export class TcpStore implements FeedStore {
-  constructor(private readonly redis: Redis) {}
+  private readonly cluster: boolean;
+  /** Writes over two slots go in two ordered steps: always on a cluster, and once a proxy has refused one step. */
+  private splitWrites: boolean;
+  private readonly clock: RedisClock;
 
-  insertPost(w: PostWrite): Promise<boolean> {
-    return orUnavailable(async () => {
-      const [set] = values(
-        await this.redis
-          .multi()
-          .set(w.key, w.value, "EX", w.ttlSeconds, "NX")
-          .zadd(w.indexKey, "NX", w.score, w.id)
-          .zremrangebyscore(w.indexKey, exclusive(0), exclusive(w.trimBelow))
-          .expire(w.indexKey, w.ttlSeconds)
-          .exec(),
+  constructor(
+    private readonly redis: Redis | Cluster,
+    timeoutMs: number,
+  ) {
+    this.cluster = redis instanceof Cluster;
+    this.splitWrites = this.cluster;
+    this.clock = new RedisClock(timeoutMs);
+  }
+
+  async publishPost(write: PostWrite): Promise<PublishOutcome> {
+    if (!this.splitWrites) {
+      const atomic = await this.unlessCrossSlot(() =>
+        publishOnTime(this.clock, (deadline) => this.run(publishCall(write, deadline, true))),
       );
-      return set === "OK";
-    });
+      if (atomic) return atomic;
+    }
+    // The index first, in its own slot: if the post write then fails, the index holds a ghost, never a gap.
+    values(
+      await this.redis
+        .multi()
+        .zadd(write.indexKey, "NX", write.score, write.id)
+        .zremrangebyscore(write.indexKey, exclusive(0), exclusive(write.trimBelow))
+        .expire(write.indexKey, write.indexTtlSeconds)
+        .exec(),
+    );
+    return publishOnTime(this.clock, (deadline) => this.run(publishCall(write, deadline, false)));
   }
 
-  readIndex(q: IndexQuery): Promise<IndexRead> {
-    return orUnavailable(async () => {
-      const pipeline = this.redis.pipeline();
-      const max = q.below === undefined ? "+inf" : exclusive(q.below);
-      pipeline.zrange(q.indexKey, max, String(q.minScore), "BYSCORE", "REV", "LIMIT", 0, q.limit, "WITHSCORES");
-      pipeline.zscore(q.indexKey, q.marker);
-      if (q.below !== undefined) pipeline.zrange(q.indexKey, String(q.below), String(q.below), "BYSCORE", "REV");
-      const [entries, marker, ties] = values(await pipeline.exec());
-      return {
-        entries: pairEntries(entries as string[]),
-        markerPresent: marker !== null,
-        ties: (ties as string[] | undefined) ?? [],
-      };
-    });
+  async readIndex(query: IndexQuery): Promise<IndexRead> {
+    const pipeline = this.redis.pipeline();
+    const max = query.below === undefined ? "+inf" : exclusive(query.below);
+    const min = String(query.minScore);
+    pipeline.zrange(query.indexKey, max, min, "BYSCORE", "REV", "LIMIT", 0, query.limit, "WITHSCORES");
+    pipeline.zscore(query.indexKey, query.marker);
+    if (query.below !== undefined) {
+      pipeline.zrange(query.indexKey, String(query.below), String(query.below), "BYSCORE", "REV");
+    }
+    const [entries, marker, ties] = values(await pipeline.exec());
+    return {
+      entries: pairEntries(entries as string[]),
+      markerPresent: marker !== null,
+      ties: (ties as string[] | undefined) ?? [],
+    };
   }
 
-  getValues(keys: string[]): Promise<unknown[]> {
-    if (keys.length === 0) return Promise.resolve([]);
-    return orUnavailable(() => this.redis.mget(keys));
+  async getValues(keys: string[]): Promise<unknown[]> {
+    if (keys.length === 0) return [];
+    // On a cluster, auto-pipelining sends these as one pipeline per master, all at once.
+    if (this.cluster) return Promise.all(keys.map((key) => this.redis.get(key)));
+    return this.redis.mget(keys);
   }
 
-  deletePost(key: string, indexKey: string, id: string): Promise<void> {
-    return orUnavailable(async () => {
-      values(await this.redis.multi().del(key).zrem(indexKey, id).exec());
-    });
+  async removePost(removal: PostRemoval): Promise<void> {
+    const { key, removedKey, removedTtlSeconds, indexKey, id } = removal;
+    if (!this.splitWrites) {
+      const tx = this.redis.multi().set(removedKey, "1", "EX", removedTtlSeconds).del(key).zrem(indexKey, id);
+      if (await this.unlessCrossSlot(async () => values(await tx.exec()))) return;
+    }
+    // The tombstone and the post share a slot; the index entry goes after the post (at worst a ghost is left).
+    values(await this.redis.multi().set(removedKey, "1", "EX", removedTtlSeconds).del(key).exec());
+    await this.redis.zrem(indexKey, id);
   }
 
-  claimMarker(indexKey: string, marker: string, ttlSeconds: number): Promise<boolean> {
-    return orUnavailable(async () => {
-      const [added] = values(
-        await this.redis.multi().zadd(indexKey, "NX", 0, marker).expire(indexKey, ttlSeconds).exec(),
+  async markRemoved(removedKeys: string[], ttlSeconds: number): Promise<void> {
+    await Promise.all(removedKeys.map((key) => this.redis.set(key, "1", "EX", ttlSeconds)));
+  }
+
+  async countHit(key: string, windowSeconds: number): Promise<number> {
+    const [, count] = values(await this.redis.multi().set(key, "0", "EX", windowSeconds, "NX").incr(key).exec());
+    return Number(count);
+  }
+
+  async claimRebuild(lease: RebuildLease): Promise<{ claimed: boolean; cursor: string | null }> {
+    const [set, cursor] = values(
+      await this.redis.multi().set(lease.lockKey, lease.token, "PX", lease.leaseMs, "NX").get(lease.cursorKey).exec(),
+    );
+    return { claimed: set === "OK", cursor: (cursor as string | null) ?? null };
+  }
+
+  async scanPosts(cursor: string | null, match: string, count: number): Promise<ScanStep> {
+    if (this.redis instanceof Cluster) return scanClusterStep(this.redis, cursor, match, count);
+    // A cursor saved in another shape (by a cluster deployment) starts the walk again.
+    const from = cursor !== null && /^\d+$/.test(cursor) ? cursor : "0";
+    const [next, keys] = await this.redis.scan(from, "MATCH", match, "COUNT", count);
+    return { keys, cursor: next === "0" ? null : next };
+  }
+
+  async saveRebuild(lease: RebuildLease, cursor: string, entries: IndexEntry[], release: boolean): Promise<boolean> {
+    return (await this.run(saveRebuildCall(lease, cursor, entries, release))) === 1;
+  }
+
+  async finishRebuild(lease: RebuildLease, entries: IndexEntry[], indexTtlSeconds: number): Promise<boolean> {
+    return (await this.run(finishRebuildCall(lease, entries, indexTtlSeconds))) === 1;
+  }
+
+  /** EVALSHA, loading the script with EVAL when this server has not seen it (a new or restarted Redis). */
+  private async run({ script, keys, args }: ScriptCall): Promise<unknown> {
+    try {
+      return await this.redis.evalsha(script.sha1, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error && error.message.startsWith("NOSCRIPT"))) throw error;
+      return this.redis.eval(script.source, keys.length, ...keys, ...args);
+    }
+  }
+
+  /**
+   * Runs a write over two slots in one step; undefined when the server refused it as cross-slot (nothing ran then),
+   * after which this store writes in two ordered steps for good.
+   */
+  private async unlessCrossSlot<T>(write: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isCrossSlot(error)) throw error;
+      this.splitWrites = true;
+      console.warn(
+        JSON.stringify({ level: "warn", service: "redis", message: "clustered Redis: writing in two steps" }),
       );
-      return added === 1;
-    });
-  }
-
-  addToIndex(indexKey: string, entries: IndexEntry[], ttlSeconds: number): Promise<void> {
-    if (entries.length === 0) return Promise.resolve();
-    const pairs = entries.flatMap(({ id, score }) => [score, id]);
-    return orUnavailable(async () => {
-      values(
-        await this.redis
-          .multi()
-          .zadd(indexKey, "NX", ...pairs)
-          .expire(indexKey, ttlSeconds)
-          .exec(),
-      );
-    });
-  }
-
-  countHit(key: string, windowSeconds: number): Promise<{ count: number; resetInMs: number }> {
-    return orUnavailable(async () => {
-      const [, count, pttl] = values(
-        await this.redis.multi().set(key, "0", "EX", windowSeconds, "NX").incr(key).pttl(key).exec(),
-      );
-      return { count: Number(count), resetInMs: Number(pttl) };
-    });
-  }
-
-  deleteKey(key: string): Promise<void> {
-    return orUnavailable(async () => {
-      await this.redis.del(key);
-    });
-  }
-
-  scan(cursor: string, match: string, count: number): Promise<{ cursor: string; keys: string[] }> {
-    return orUnavailable(async () => {
-      const [next, keys] = await this.redis.scan(cursor, "MATCH", match, "COUNT", count);
-      return { cursor: next, keys };
-    });
+      return undefined;
+    }
   }
 }

@@ -1,7 +1,18 @@
 // Redis over HTTPS with @upstash/redis (Upstash, Vercel KV): one REST call per operation, bounded by a timeout.
 import { Redis } from "@upstash/redis";
-import type { FeedStore, IndexEntry, IndexQuery, IndexRead, PostWrite } from "./feed-store.js";
-import { exclusive, orUnavailable, pairEntries } from "./unavailable.js";
+import type {
+  FeedStore,
+  IndexEntry,
+  IndexQuery,
+  IndexRead,
+  PostRemoval,
+  PostWrite,
+  PublishOutcome,
+  RebuildLease,
+  ScanStep,
+} from "./feed-store.js";
+import { exclusive, pairEntries, publishOnTime, RedisClock } from "./replies.js";
+import { finishRebuildCall, publishCall, type ScriptCall, saveRebuildCall } from "./scripts.js";
 
 /**
  * Values stay raw strings (automaticDeserialization off) so what lands in Redis is exactly the post's JSON; the SDK's
@@ -18,96 +29,90 @@ export function createUpstashClient(url: string, token: string, timeoutMs: numbe
   });
 }
 
+/** Upstash has no hash slots to respect: every write is one atomic step, as on a single Redis. */
 export class UpstashStore implements FeedStore {
-  constructor(private readonly redis: Redis) {}
+  private readonly clock: RedisClock;
 
-  insertPost(w: PostWrite): Promise<boolean> {
-    return orUnavailable(async () => {
-      const [set] = await this.redis
-        .multi()
-        .set(w.key, w.value, { ex: w.ttlSeconds, nx: true })
-        .zadd(w.indexKey, { nx: true }, { score: w.score, member: w.id })
-        .zremrangebyscore(w.indexKey, exclusive(0), exclusive(w.trimBelow))
-        .expire(w.indexKey, w.ttlSeconds)
-        .exec();
-      return set === "OK";
-    });
+  constructor(
+    private readonly redis: Redis,
+    timeoutMs: number,
+  ) {
+    this.clock = new RedisClock(timeoutMs);
   }
 
-  readIndex(q: IndexQuery): Promise<IndexRead> {
-    return orUnavailable(async () => {
-      const pipeline = this.redis.pipeline();
-      const max = q.below === undefined ? ("+inf" as const) : exclusive(q.below);
-      pipeline.zrange(q.indexKey, max, q.minScore, {
-        byScore: true,
-        rev: true,
-        offset: 0,
-        count: q.limit,
-        withScores: true,
-      });
-      pipeline.zscore(q.indexKey, q.marker);
-      if (q.below !== undefined) pipeline.zrange(q.indexKey, q.below, q.below, { byScore: true, rev: true });
-      const [entries, marker, ties] = (await pipeline.exec()) as [unknown[], unknown, unknown[] | undefined];
-      return { entries: pairEntries(entries), markerPresent: marker !== null, ties: (ties ?? []).map(String) };
-    });
+  publishPost(write: PostWrite): Promise<PublishOutcome> {
+    return publishOnTime(this.clock, (deadline) => this.run(publishCall(write, deadline, true)));
   }
 
-  getValues(keys: string[]): Promise<unknown[]> {
-    if (keys.length === 0) return Promise.resolve([]);
-    return orUnavailable(() => this.redis.mget<unknown[]>(...keys));
+  async readIndex(query: IndexQuery): Promise<IndexRead> {
+    const pipeline = this.redis.pipeline();
+    const max = query.below === undefined ? ("+inf" as const) : exclusive(query.below);
+    pipeline.zrange(query.indexKey, max, query.minScore, {
+      byScore: true,
+      rev: true,
+      offset: 0,
+      count: query.limit,
+      withScores: true,
+    });
+    pipeline.zscore(query.indexKey, query.marker);
+    if (query.below !== undefined) {
+      pipeline.zrange(query.indexKey, query.below, query.below, { byScore: true, rev: true });
+    }
+    const [entries, marker, ties] = (await pipeline.exec()) as [unknown[], unknown, unknown[] | undefined];
+    return { entries: pairEntries(entries), markerPresent: marker !== null, ties: (ties ?? []).map(String) };
   }
 
-  deletePost(key: string, indexKey: string, id: string): Promise<void> {
-    return orUnavailable(async () => {
-      await this.redis.multi().del(key).zrem(indexKey, id).exec();
-    });
+  async getValues(keys: string[]): Promise<unknown[]> {
+    if (keys.length === 0) return [];
+    return this.redis.mget<unknown[]>(...keys);
   }
 
-  claimMarker(indexKey: string, marker: string, ttlSeconds: number): Promise<boolean> {
-    return orUnavailable(async () => {
-      const [added] = await this.redis
-        .multi()
-        .zadd(indexKey, { nx: true }, { score: 0, member: marker })
-        .expire(indexKey, ttlSeconds)
-        .exec();
-      return added === 1;
-    });
+  async removePost({ key, removedKey, removedTtlSeconds, indexKey, id }: PostRemoval): Promise<void> {
+    await this.redis.multi().set(removedKey, "1", { ex: removedTtlSeconds }).del(key).zrem(indexKey, id).exec();
   }
 
-  addToIndex(indexKey: string, entries: IndexEntry[], ttlSeconds: number): Promise<void> {
-    if (entries.length === 0) return Promise.resolve();
-    const [first, ...rest] = entries.map(({ id, score }) => ({ score, member: id }));
-    return orUnavailable(async () => {
-      await this.redis
-        .multi()
-        .zadd(indexKey, { nx: true }, first, ...rest)
-        .expire(indexKey, ttlSeconds)
-        .exec();
-    });
+  async markRemoved(removedKeys: string[], ttlSeconds: number): Promise<void> {
+    if (removedKeys.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const key of removedKeys) pipeline.set(key, "1", { ex: ttlSeconds });
+    await pipeline.exec();
   }
 
-  countHit(key: string, windowSeconds: number): Promise<{ count: number; resetInMs: number }> {
-    return orUnavailable(async () => {
-      const [, count, pttl] = await this.redis
-        .multi()
-        .set(key, "0", { ex: windowSeconds, nx: true })
-        .incr(key)
-        .pttl(key)
-        .exec();
-      return { count: Number(count), resetInMs: Number(pttl) };
-    });
+  async countHit(key: string, windowSeconds: number): Promise<number> {
+    const [, count] = await this.redis.multi().set(key, "0", { ex: windowSeconds, nx: true }).incr(key).exec();
+    return Number(count);
   }
 
-  deleteKey(key: string): Promise<void> {
-    return orUnavailable(async () => {
-      await this.redis.del(key);
-    });
+  async claimRebuild(lease: RebuildLease): Promise<{ claimed: boolean; cursor: string | null }> {
+    const [set, cursor] = await this.redis
+      .multi()
+      .set(lease.lockKey, lease.token, { px: lease.leaseMs, nx: true })
+      .get<string>(lease.cursorKey)
+      .exec();
+    return { claimed: set === "OK", cursor: cursor ?? null };
   }
 
-  scan(cursor: string, match: string, count: number): Promise<{ cursor: string; keys: string[] }> {
-    return orUnavailable(async () => {
-      const [next, keys] = await this.redis.scan(cursor, { match, count });
-      return { cursor: String(next), keys };
-    });
+  async scanPosts(cursor: string | null, match: string, count: number): Promise<ScanStep> {
+    const from = cursor !== null && /^\d+$/.test(cursor) ? cursor : "0";
+    const [next, keys] = await this.redis.scan(from, { match, count });
+    return { keys, cursor: String(next) === "0" ? null : String(next) };
+  }
+
+  async saveRebuild(lease: RebuildLease, cursor: string, entries: IndexEntry[], release: boolean): Promise<boolean> {
+    return Number(await this.run(saveRebuildCall(lease, cursor, entries, release))) === 1;
+  }
+
+  async finishRebuild(lease: RebuildLease, entries: IndexEntry[], indexTtlSeconds: number): Promise<boolean> {
+    return Number(await this.run(finishRebuildCall(lease, entries, indexTtlSeconds))) === 1;
+  }
+
+  /** EVALSHA, loading the script with EVAL when this database has not seen it. */
+  private async run({ script, keys, args }: ScriptCall): Promise<unknown> {
+    try {
+      return await this.redis.evalsha(script.sha1, keys, args);
+    } catch (error) {
+      if (!(error instanceof Error && error.message.includes("NOSCRIPT"))) throw error;
+      return this.redis.eval(script.source, keys, args);
+    }
   }
 }

@@ -1,9 +1,12 @@
-// The two Redis-backed adapters on one throw-away redis-server per test file: ioredis over TCP, and @upstash/redis
-// through the REST bridge in front of the same server.
+// The Redis-backed stores, built from a literal environment as production builds them (timeouts and the 503 guard
+// included): ioredis on one throw-away redis-server, @upstash/redis through the REST bridge in front of it, and, where
+// a test file asks, ioredis's Cluster client on a throw-away 3-master cluster.
+import type { Cluster, Redis } from "ioredis";
 import { afterAll, beforeAll } from "vitest";
+import { createStore } from "../../lib/app.js";
+import { type EnvSource, loadConfig } from "../../lib/env.js";
 import type { FeedStore } from "../../lib/store/feed-store.js";
-import { createTcpClient, TcpStore } from "../../lib/store/tcp-store.js";
-import { createUpstashClient, UpstashStore } from "../../lib/store/upstash-store.js";
+import { type RedisCluster, startRedisCluster } from "./redis-cluster.js";
 import { type RedisServer, startRedisServer } from "./redis-server.js";
 import { startUpstashBridge, type UpstashBridge } from "./upstash-bridge.js";
 
@@ -12,6 +15,11 @@ export interface RedisAdapters {
   server: () => RedisServer;
   /** [name, make a fresh store] for describe.each. */
   adapters: [string, () => FeedStore][];
+}
+
+/** The store a deployment with these variables gets. */
+export function storeFor(env: EnvSource, timeoutMs: number): FeedStore {
+  return createStore(loadConfig({ ...env, REDIS_TIMEOUT_MS: String(timeoutMs) }));
 }
 
 export function useRedisAdapters(timeoutMs: number): RedisAdapters {
@@ -28,11 +36,43 @@ export function useRedisAdapters(timeoutMs: number): RedisAdapters {
   return {
     server: () => server,
     adapters: [
-      ["TCP Redis (ioredis)", () => new TcpStore(createTcpClient(server.url, timeoutMs))],
+      ["TCP Redis (ioredis)", () => storeFor({ REDIS_URL: server.url }, timeoutMs)],
       [
         "Upstash REST (@upstash/redis)",
-        () => new UpstashStore(createUpstashClient(bridge.url, bridge.token, timeoutMs)),
+        () => storeFor({ UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: bridge.token }, timeoutMs),
       ],
     ],
   };
+}
+
+/** One store under test, with a raw client for assertions and a way to empty its Redis (servers of our own only). */
+export interface StoreCase {
+  name: string;
+  create: () => FeedStore;
+  raw: (() => Redis | Cluster) | null;
+  reset: () => Promise<void>;
+}
+
+/** The Redis adapters of `useRedisAdapters` plus the cluster adapter, on servers this test file starts. */
+export function useRedisStoreCases(timeoutMs: number): StoreCase[] {
+  const single = useRedisAdapters(timeoutMs);
+  let cluster: RedisCluster;
+  beforeAll(async () => {
+    cluster = await startRedisCluster();
+  });
+  afterAll(() => cluster?.stop());
+  return [
+    ...single.adapters.map(([name, create]) => ({
+      name,
+      create,
+      raw: () => single.server().client,
+      reset: async () => void (await single.server().client.flushdb()),
+    })),
+    {
+      name: "Redis Cluster, 3 masters + 3 replicas (ioredis Cluster)",
+      create: () => storeFor({ REDIS_URL: cluster.url, REDIS_CLUSTER: "true" }, timeoutMs),
+      raw: () => cluster.client,
+      reset: () => cluster.flushAll(),
+    },
+  ];
 }

@@ -1,0 +1,91 @@
+// Rebuilding a lost index from the `feed:*` keys: a bounded slice per reader, resumed by the next reader where the
+// last one stopped, built on the side and merged in one step, so no reader ever sees half an index as complete.
+import { randomUUID } from "node:crypto";
+import { ServiceUnavailableError } from "./errors.js";
+import {
+  HEALED_MARKER,
+  INDEX_KEY,
+  indexTtlSeconds,
+  POST_KEY_PREFIX,
+  parsePost,
+  postKey,
+  REBUILD_CURSOR_KEY,
+  REBUILD_INDEX_KEY,
+  REBUILD_LOCK_KEY,
+} from "./feed-keys.js";
+import type { FeedStore, IndexEntry, RebuildLease } from "./store/feed-store.js";
+
+// SCAN step size: each step walks ~this many keys of the whole database (chat, sessions…) on each master, and keeps
+// Redis busy for only a few milliseconds.
+const SCAN_COUNT = 10_000;
+// How long one reader walks before it saves its place and answers: the rebuild adds about this much to one request.
+export const REBUILD_SLICE_MS = 1000;
+// A cursor and side index left alone this long are dropped, and the next rebuild starts from scratch.
+const REBUILD_STATE_TTL_SECONDS = 600;
+
+export interface RebuildDeps {
+  store: FeedStore;
+  ttlSeconds: number;
+  /** Each Redis call's limit: the lease covers a slice plus one slow step, so only a dead healer is taken over. */
+  redisTimeoutMs: number;
+  sliceMs?: number;
+}
+
+/** Walks on when nobody else is; true when this call completed the index. Refused writes (OOM, READONLY) → false. */
+export async function tryRebuildIndex(deps: RebuildDeps): Promise<boolean> {
+  try {
+    return await rebuildIndexSlice(deps);
+  } catch (error) {
+    if (!(error instanceof ServiceUnavailableError)) throw error;
+    console.error(JSON.stringify({ level: "warn", message: "feed index not rebuilt: Redis refused or timed out" }));
+    return false;
+  }
+}
+
+/**
+ * One slice of the walk under a lease. Each step's results are saved (with the lease renewed) while the next SCAN
+ * runs, so a step costs about one round trip per command kind. Only the lease holder's saves count: a healer that was
+ * cut off and comes back late writes nothing.
+ */
+export async function rebuildIndexSlice(deps: RebuildDeps): Promise<boolean> {
+  const sliceMs = deps.sliceMs ?? REBUILD_SLICE_MS;
+  const lease: RebuildLease = {
+    lockKey: REBUILD_LOCK_KEY,
+    cursorKey: REBUILD_CURSOR_KEY,
+    buildKey: REBUILD_INDEX_KEY,
+    indexKey: INDEX_KEY,
+    marker: HEALED_MARKER,
+    token: randomUUID(),
+    leaseMs: sliceMs + 3 * deps.redisTimeoutMs,
+    stateTtlSeconds: REBUILD_STATE_TTL_SECONDS,
+  };
+  const claim = await deps.store.claimRebuild(lease);
+  if (!claim.claimed) return false;
+  const started = performance.now();
+  let cursor = claim.cursor;
+  let saved: Promise<boolean> = Promise.resolve(true);
+  for (;;) {
+    const [step, stillOurs] = await Promise.all([
+      deps.store.scanPosts(cursor, `${POST_KEY_PREFIX}*`, SCAN_COUNT),
+      saved,
+    ]);
+    if (!stillOurs) return false;
+    const entries = indexEntries(step.keys, await deps.store.getValues(step.keys));
+    if (step.cursor === null) return deps.store.finishRebuild(lease, entries, indexTtlSeconds(deps.ttlSeconds));
+    cursor = step.cursor;
+    const sliceOver = performance.now() - started >= sliceMs;
+    saved = deps.store.saveRebuild(lease, cursor, entries, sliceOver);
+    if (sliceOver) {
+      await saved;
+      return false;
+    }
+  }
+}
+
+/** Entries for the keys that hold a post under their own id (foreign or corrupt values under `feed:*` are skipped). */
+function indexEntries(keys: string[], values: unknown[]): IndexEntry[] {
+  return values.flatMap((value, i): IndexEntry[] => {
+    const post = parsePost(value);
+    return post && postKey(post.id) === keys[i] ? [{ id: post.id, score: Date.parse(post.createdAt) }] : [];
+  });
+}

@@ -1,0 +1,46 @@
+// Wraps a store once: every operation is bounded in time, and any Redis failure becomes a 503 (ServiceUnavailableError).
+import { ConfigError } from "../env.js";
+import { ServiceUnavailableError } from "../errors.js";
+
+// A plain client pointed at a Redis Cluster node is redirected on the first key outside that node's slots.
+const CLUSTER_REDIRECT = /^(MOVED|ASK) \d+ /;
+
+export const REDIS_CLUSTER_HINT =
+  "REDIS_URL points at a Redis Cluster node: set REDIS_CLUSTER=true so the feed uses a cluster client";
+
+export interface GuardOptions {
+  /** Whole-operation limit. Each command is bounded too; this also covers time spent queued for a connection. */
+  timeoutMs: number;
+  /** A configuration error found after start-up (a cluster node behind a plain client), reported on every call. */
+  misconfigured?: () => ConfigError | undefined;
+}
+
+/** The same store, with every method bounded and its failures mapped; ConfigErrors pass through as they are. */
+export function guardStore<T extends object>(store: T, options: GuardOptions): T {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => guarded(() => value.apply(target, args), options);
+    },
+  });
+}
+
+async function guarded<T>(operation: () => Promise<T>, options: GuardOptions): Promise<T> {
+  const before = options.misconfigured?.();
+  if (before) throw before;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+  });
+  try {
+    return await Promise.race([operation(), timeout]);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof ServiceUnavailableError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    if (CLUSTER_REDIRECT.test(message)) throw new ConfigError([REDIS_CLUSTER_HINT]);
+    throw new ServiceUnavailableError("redis", { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,190 @@
+// Reading pages and rebuilding a lost index, through every adapter: in-process, TCP Redis, Upstash REST and Redis
+// Cluster (real servers started for this file). The rebuild is bounded per request, resumable, and never complete early.
+import type { Cluster, Redis } from "ioredis";
+import { beforeEach, describe, expect, it } from "vitest";
+import { HEALED_MARKER, INDEX_KEY, REBUILD_CURSOR_KEY, REBUILD_INDEX_KEY, REBUILD_LOCK_KEY } from "../lib/feed-keys.js";
+import { readPage } from "../lib/feed-page.js";
+import { rebuildIndexSlice } from "../lib/feed-rebuild.js";
+import type { Post } from "../lib/schemas.js";
+import type { FeedStore } from "../lib/store/feed-store.js";
+import { MemoryStore } from "../lib/store/memory-store.js";
+import { type StoreCase, useRedisStoreCases } from "./support/redis-adapters.js";
+import { makePost, publish, removalFor, sleep, TTL } from "./support/store-fixtures.js";
+
+const redisCases = useRedisStoreCases(2000);
+const cases: StoreCase[] = [
+  { name: "in-process", create: () => new MemoryStore(), raw: null, reset: async () => {} },
+  ...redisCases,
+];
+
+const lease = (token: string, leaseMs: number) => ({
+  lockKey: REBUILD_LOCK_KEY,
+  cursorKey: REBUILD_CURSOR_KEY,
+  buildKey: REBUILD_INDEX_KEY,
+  indexKey: INDEX_KEY,
+  marker: HEALED_MARKER,
+  token,
+  leaseMs,
+  stateTtlSeconds: 60,
+});
+
+describe.each(cases)("reading the feed: $name", ({ create, raw, reset }) => {
+  let store: FeedStore;
+  const deps = (sliceMs?: number) => ({ store, ttlSeconds: TTL, now: Date.now, redisTimeoutMs: 2000, sliceMs });
+  const ids = async (limit = 100) => (await readPage({ limit }, deps())).page.items.map((p) => p.id);
+
+  beforeEach(async () => {
+    await reset();
+    store = create();
+  });
+
+  it("pages newest first and visits every live post exactly once, even when many share a millisecond", async () => {
+    const base = Date.now() - 5000;
+    const posts = Array.from({ length: 23 }, (_, i) => makePost(base + Math.floor(i / 4)));
+    for (const post of posts) await publish(store, post);
+    const seen: Post[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 20; pages += 1) {
+      const { page } = await readPage({ limit: 5, cursor }, deps());
+      expect(page.items.length).toBeLessThanOrEqual(5);
+      seen.push(...page.items);
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    const expected = [...posts].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+    expect(seen.map((p) => p.id)).toEqual(expected.map((p) => p.id));
+  });
+
+  it("ends a page of very large posts before 256 KB, with a cursor that still reaches every post", async () => {
+    const big = "😀".repeat(2200); // the longest caption the API accepts, 4 bytes a character
+    const now = Date.now();
+    const posts = Array.from({ length: 40 }, (_, i) => makePost(now - i, { text: big }));
+    for (const post of posts) await publish(store, post);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const { page } = await readPage({ limit: 100, cursor }, deps());
+      expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThan(256 * 1024);
+      expect(page.items.length).toBeGreaterThan(0);
+      seen.push(...page.items.map((p) => p.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(posts.map((p) => p.id));
+  });
+
+  it("skips index entries whose post is gone or corrupt, and still fills the page", async () => {
+    const now = Date.now();
+    const live = [makePost(now - 4), makePost(now - 3)];
+    for (const post of live) await publish(store, post);
+    await publish(store, makePost(now - 2), { value: "{not json" });
+    await publish(store, makePost(now - 1), { value: JSON.stringify({ hello: "world" }) });
+    const gone = makePost(now);
+    await publish(store, gone);
+    await store.removePost(removalFor(gone, "elsewhere")); // post gone, index entry left behind
+    expect(await ids(2)).toEqual([live[1].id, live[0].id]);
+  });
+
+  it("answers an empty, complete page when Redis holds nothing (a restart with no data)", async () => {
+    expect(await readPage({ limit: 20 }, deps())).toEqual({ page: { items: [], nextCursor: null }, complete: true });
+  });
+
+  it("forgets expired posts", async () => {
+    const post = makePost(Date.now());
+    await publish(store, post, { ttl: 1 });
+    await sleep(1100);
+    expect((await readPage({ limit: 10 }, { ...deps(), ttlSeconds: 1 })).page.items).toEqual([]);
+  });
+
+  it("rebuilds a lost index from the feed:* keys, keeping posts written meanwhile, then reads it as complete", async () => {
+    const posts = [makePost(Date.now() - 20), makePost(Date.now() - 10)];
+    for (const post of posts) await publish(store, post, { indexKey: "some-lost-index" });
+    const read = await readPage({ limit: 10 }, deps());
+    expect(read.complete).toBe(true);
+    expect(read.page.items.map((p) => p.id)).toEqual([posts[1].id, posts[0].id]);
+    const index = await store.readIndex({ indexKey: INDEX_KEY, marker: HEALED_MARKER, minScore: 1, limit: 10 });
+    expect(index.markerPresent).toBe(true);
+    if (raw) {
+      expect(await raw().exists(REBUILD_LOCK_KEY, REBUILD_CURSOR_KEY, REBUILD_INDEX_KEY)).toBe(0);
+      expect(await raw().ttl(INDEX_KEY)).toBeGreaterThan(0);
+    }
+  });
+
+  it("serves an incomplete page while another reader holds the rebuild lease, and takes over once it lapses", async () => {
+    const [old, fresh] = [makePost(Date.now() - 10), makePost(Date.now())];
+    await publish(store, old, { indexKey: "some-lost-index" });
+    expect((await store.claimRebuild(lease("a-healer-that-died", 300))).claimed).toBe(true);
+    await publish(store, fresh); // written to the live index while the rebuild is stuck
+    const during = await readPage({ limit: 10 }, deps());
+    expect(during.complete).toBe(false);
+    expect(during.page.items.map((p) => p.id)).toEqual([fresh.id]);
+    await sleep(350);
+    const after = await readPage({ limit: 10 }, deps());
+    expect(after.complete).toBe(true);
+    expect(after.page.items.map((p) => p.id)).toEqual([fresh.id, old.id]);
+  });
+
+  it("ignores a healer whose lease was taken over: its late saves write nothing", async () => {
+    const stale = lease("stale", 50);
+    expect((await store.claimRebuild(stale)).claimed).toBe(true);
+    await sleep(80); // cut off: its lease lapses and another reader takes over
+    expect((await store.claimRebuild(lease("new-owner", 60_000))).claimed).toBe(true);
+    const ghost = { id: "never-a-post", score: Date.now() };
+    expect(await store.saveRebuild(stale, "123", [ghost], false)).toBe(false);
+    expect(await store.finishRebuild(stale, [ghost], TTL)).toBe(false);
+    const index = await store.readIndex({ indexKey: INDEX_KEY, marker: HEALED_MARKER, minScore: 0, limit: 10 });
+    expect(index).toEqual({ entries: [], ties: [], markerPresent: false });
+    expect((await store.claimRebuild(lease("a-third-reader", 1000))).cursor).toBeNull();
+    if (raw) {
+      expect(await raw().exists(REBUILD_CURSOR_KEY, REBUILD_INDEX_KEY)).toBe(0);
+      expect(await raw().get(REBUILD_LOCK_KEY)).toBe("new-owner");
+    }
+  });
+});
+
+// The in-process store has no cursor walk (one step sees every key), so this runs where SCAN really is a walk.
+describe.each(redisCases)("rebuilding a lost index over a large keyspace: $name", ({ create, raw, reset }) => {
+  let store: FeedStore;
+  const deps = (sliceMs?: number) => ({ store, ttlSeconds: TTL, now: Date.now, redisTimeoutMs: 2000, sliceMs });
+  const ids = async (limit = 100) => (await readPage({ limit }, deps())).page.items.map((p) => p.id);
+  const redis = () => {
+    if (!raw) throw new Error("a Redis case has a raw client");
+    return raw();
+  };
+
+  beforeEach(async () => {
+    await reset();
+    store = create();
+  });
+
+  it("walks a large keyspace in bounded slices that resume where the last one stopped", async () => {
+    const now = Date.now();
+    const posts = Array.from({ length: 5 }, (_, i) => makePost(now - i));
+    for (const post of posts) await publish(store, post, { indexKey: "some-lost-index" });
+    await fillUnrelatedKeys(redis(), 60_000);
+    let slices = 0;
+    let complete = false;
+    while (!complete && slices < 200) {
+      slices += 1;
+      // A slice of 0 ms stops after one step (10,000 keys per master), as a reader whose time is up would.
+      complete = await rebuildIndexSlice(deps(0));
+      if (complete) break;
+      expect(await redis().get(REBUILD_CURSOR_KEY)).not.toBeNull();
+      expect(await redis().exists(REBUILD_LOCK_KEY)).toBe(0); // released for the next reader, not left to lapse
+      const index = await store.readIndex({ indexKey: INDEX_KEY, marker: HEALED_MARKER, minScore: 0, limit: 10 });
+      expect(index.markerPresent).toBe(false);
+    }
+    expect(complete).toBe(true);
+    // Each slice walks one step: a walk that restarted from zero would never finish; this one took several slices.
+    expect(slices).toBeGreaterThan(2);
+    expect(await ids()).toEqual(posts.map((p) => p.id));
+  });
+});
+
+async function fillUnrelatedKeys(client: Redis | Cluster, count: number): Promise<void> {
+  for (let start = 0; start < count; start += 5000) {
+    const writes = Array.from({ length: Math.min(5000, count - start) }, (_, i) =>
+      client.set(`chat:msg:${start + i}`, "x"),
+    );
+    await Promise.all(writes);
+  }
+}

@@ -1,0 +1,100 @@
+// Publishing on a real redis-server, through ioredis and through Upstash REST: a publish that answered 503 never applies
+// later (SIGSTOP, post, SIGCONT), a retry gets the stored post, and a removed upload can never be published again.
+import { beforeEach, describe, expect, it } from "vitest";
+import * as feedItem from "../api/feed/[id].js";
+import * as feed from "../api/feed/index.js";
+import * as uploadSignature from "../api/feed/upload-signature.js";
+import { removedTtlSeconds } from "../lib/feed.js";
+import { INDEX_KEY, postKey, removedKey } from "../lib/feed-keys.js";
+import { useRedisAdapters } from "./support/redis-adapters.js";
+import { cloudinaryUploadFor, jsonRequest, tokenFor, useTestApp } from "./support/test-app.js";
+
+// Short so the stall case is quick; production defaults to 2 s (REDIS_TIMEOUT_MS).
+const TIMEOUT_MS = 800;
+const redis = useRedisAdapters(TIMEOUT_MS);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each(redis.adapters)("publishing never lies: %s", (_name, createStore) => {
+  let ctx: ReturnType<typeof useTestApp>;
+  let token: string;
+
+  beforeEach(async () => {
+    await redis.server().client.flushdb();
+    ctx = useTestApp({ RATE_LIMIT: "off" }, { store: createStore() });
+    ctx.clock.now = Date.now();
+    token = await tokenFor("alice");
+    expect((await feed.GET(jsonRequest("/api/feed", "GET"))).status).toBe(200); // connected and warm
+  });
+
+  async function signedUpload(as = token) {
+    const response = await uploadSignature.POST(
+      jsonRequest("/api/feed/upload-signature", "POST", { mediaType: "image" }, as),
+    );
+    return cloudinaryUploadFor(await response.json(), Math.floor(ctx.clock.now / 1000));
+  }
+  const post = (upload: unknown, as = token, text = "hi") =>
+    feed.POST(jsonRequest("/api/feed", "POST", { text, upload }, as));
+  const stored = async (id: string) => redis.server().client.get(postKey(id));
+
+  it("never applies a publish that answered 503 while Redis stalled, and its retry creates the post (201)", async () => {
+    // A first post loads the publish script, so the stalled one is a real write (not a NOSCRIPT that writes nothing).
+    expect((await post(await signedUpload())).status).toBe(201);
+    const upload = await signedUpload();
+    const id = upload.public_id.split("/").pop() as string;
+    redis.server().pause(); // SIGSTOP: the command waits in the socket buffer of a server that does not answer
+    let answer: Response;
+    try {
+      answer = await post(upload);
+    } finally {
+      redis.server().resume(); // SIGCONT: the buffered publish now reaches Redis, past its deadline
+    }
+    expect(answer.status).toBe(503);
+    await sleep(500);
+    expect(await stored(id)).toBeNull();
+    expect(await redis.server().client.zscore(INDEX_KEY, id)).toBeNull();
+    const retry = await post(upload);
+    expect(retry.status).toBe(201);
+    expect(JSON.parse((await stored(id)) ?? "null")).toEqual(await retry.json());
+  });
+
+  it("answers a retry of a publish that did go through with the stored post (200), its index score unchanged", async () => {
+    const upload = await signedUpload();
+    const first = await post(upload, token, "first");
+    expect(first.status).toBe(201);
+    const created = await first.json();
+    const score = await redis.server().client.zscore(INDEX_KEY, created.id);
+    ctx.clock.now += 2000;
+    const retry = await post(upload, token, "a retry with other text");
+    expect(retry.status).toBe(200);
+    expect(await retry.json()).toEqual(created);
+    expect(await redis.server().client.zscore(INDEX_KEY, created.id)).toBe(score);
+    expect(JSON.parse((await stored(created.id)) ?? "null")).toEqual(created);
+  });
+
+  it("refuses another user's upload (403) and stores nothing for them", async () => {
+    const upload = await signedUpload();
+    const mallory = await tokenFor("mallory");
+    expect((await post(upload, mallory)).status).toBe(403);
+    expect(await stored(upload.public_id.split("/").pop() as string)).toBeNull();
+  });
+
+  it("refuses (410) to publish an upload again after its author deleted the post, for as long as it is postable", async () => {
+    const upload = await signedUpload();
+    const { id } = await (await post(upload)).json();
+    expect((await feedItem.DELETE(jsonRequest(`/api/feed/${id}`, "DELETE", undefined, token))).status).toBe(204);
+    const again = await post(upload);
+    expect(again.status).toBe(410);
+    expect((await again.json()).error.code).toBe("upload_removed");
+    expect(await stored(id)).toBeNull();
+    const ttl = await redis.server().client.ttl(removedKey(id));
+    expect(ttl).toBeGreaterThan(removedTtlSeconds(ctx.config.feedTtlSeconds) - 5);
+  });
+
+  it("refuses (410) an upload whose media an admin cleaned up before it was ever posted", async () => {
+    const upload = await signedUpload();
+    const id = upload.public_id.split("/").pop() as string;
+    await ctx.app.feed.store.markRemoved([removedKey(id)], removedTtlSeconds(ctx.config.feedTtlSeconds));
+    expect((await post(upload)).status).toBe(410);
+    expect(await stored(id)).toBeNull();
+  });
+});

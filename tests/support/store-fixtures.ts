@@ -1,0 +1,48 @@
+// Posts and store writes for the store contract tests: the same keys and TTLs the feed itself uses.
+import { INDEX_KEY, indexTtlSeconds, postKey, removedKey } from "../../lib/feed-keys.js";
+import type { Post } from "../../lib/schemas.js";
+import type { FeedStore, PostWrite } from "../../lib/store/feed-store.js";
+
+export const TTL = 60;
+let counter = 0;
+
+export function makePost(createdAt: number, overrides: Partial<Post> = {}): Post {
+  counter += 1;
+  const id = `post${String(counter).padStart(8, "0")}${Math.random().toString(36).slice(2, 8)}`;
+  return {
+    id,
+    userId: "user-1",
+    username: "Ada",
+    text: `caption ${counter}`,
+    mediaUrl: `https://res.cloudinary.com/demo/image/upload/v1/feed/u1/${id}.jpg`,
+    mediaType: "image",
+    cloudinaryPublicId: `feed/u1/${id}`,
+    createdAt: new Date(createdAt).toISOString(),
+    ...overrides,
+  };
+}
+
+export function writeFor(post: Post, options: { ttl?: number; indexKey?: string; value?: string } = {}): PostWrite {
+  const ttlSeconds = options.ttl ?? TTL;
+  return {
+    id: post.id,
+    key: postKey(post.id),
+    removedKey: removedKey(post.id),
+    value: options.value ?? JSON.stringify(post),
+    ttlSeconds,
+    indexKey: options.indexKey ?? INDEX_KEY,
+    indexTtlSeconds: indexTtlSeconds(ttlSeconds),
+    score: Date.parse(post.createdAt),
+    trimBelow: Date.now() - ttlSeconds * 1000,
+  };
+}
+
+export async function publish(store: FeedStore, post: Post, options: Parameters<typeof writeFor>[1] = {}) {
+  return store.publishPost(writeFor(post, options));
+}
+
+export function removalFor(post: Post, indexKey = INDEX_KEY) {
+  return { id: post.id, key: postKey(post.id), removedKey: removedKey(post.id), removedTtlSeconds: TTL, indexKey };
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
