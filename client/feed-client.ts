@@ -4,6 +4,7 @@ import { abortedError, errorFromResponse, errorFromStatus, FeedClientError, netw
 import { type FeedWatch, type Visibility, type WatchOptions, watchFeed } from "./feed-watch.js";
 import { checkCaption, checkFile, type FileInfo } from "./file-check.js";
 import { DEFAULT_MAX_BYTES, DEFAULT_TTL_SECONDS } from "./limits.js";
+import { type RetryPolicy, withRetries } from "./retry.js";
 import { expiresAt } from "./time-left.js";
 import { type FormResult, sendForm } from "./upload.js";
 
@@ -30,7 +31,7 @@ export interface FeedClientOptions {
 export interface PostOptions {
   /** Upload progress, 0 to 1, from real bytes sent. */
   onProgress?: (fraction: number) => void;
-  /** Aborts whichever step is running; the promise rejects with code "aborted". */
+  /** Aborts whichever step is running, or the wait before a retry; the promise rejects with code "aborted". */
   signal?: AbortSignal;
 }
 
@@ -47,6 +48,9 @@ export interface FeedClient {
 
 // The watch loop shows the newest posts; a feed that lives one hour rarely has more on one screen.
 const DEFAULT_WATCH_LIMIT = 50;
+// Publishing is idempotent, so a 503 or a lost answer is worth two more tries: 1 s then 2 s apart (or as Retry-After
+// says, up to 10 s), enough to ride out a brief outage without leaving someone staring at a finished upload for long.
+const PUBLISH_RETRY: RetryPolicy = { attempts: 3, backoffMs: [1000, 2000], maxWaitMs: 10_000 };
 
 export function createFeedClient(options: FeedClientOptions): FeedClient {
   const base = options.baseUrl.replace(/\/+$/, "");
@@ -88,7 +92,8 @@ export function createFeedClient(options: FeedClientOptions): FeedClient {
     form.append("file", file);
     const upload = uploadResult(await sendForm(uploadUrl, form, { onProgress, signal }));
     // Cloudinary's whole answer goes back: the server verifies its signature and keeps only the fields it trusts.
-    return postJson<Post>("/api/feed", { text, upload }, signal);
+    // Only this step is retried: the file is already on Cloudinary, and a repeated publish answers with the same post.
+    return withRetries(() => postJson<Post>("/api/feed", { text, upload }, signal), PUBLISH_RETRY, signal);
   }
 
   async function list({ limit, cursor }: { limit?: number; cursor?: string } = {}): Promise<FeedPage> {

@@ -1,7 +1,7 @@
 // The one error type the browser client throws: a stable code for the UI to switch on, a message people can read.
 import type { ErrorBody } from "../lib/schemas.js";
 
-/** Codes the client itself produces; server error codes (e.g. "invalid_request", "forbidden") pass through too. */
+/** Codes the client produces or words itself; other server codes (e.g. "invalid_request", "forbidden") pass through. */
 export type ClientErrorCode =
   | "unsupported_file"
   | "file_too_large"
@@ -14,6 +14,7 @@ export type ClientErrorCode =
   | "offline"
   | "aborted"
   | "upload_rejected"
+  | "upload_removed"
   | "request_failed";
 
 export class FeedClientError extends Error {
@@ -55,6 +56,11 @@ export function errorFromStatus(status: number, body: unknown, retryAfter: strin
   }
   if (status === 503 || status === 502 || status === 504) {
     return new FeedClientError("unavailable", "The feed is briefly unavailable. Try again shortly.", status, seconds);
+  }
+  // 410: the post was deleted or its media cleaned up; only a fresh upload (a new signature) can be posted now.
+  if (code === "upload_removed") {
+    const removed = "This post was removed, so it can't be published again. Choose the file again to share it.";
+    return new FeedClientError(code, removed, status);
   }
   return new FeedClientError(code, message, status, seconds);
 }
