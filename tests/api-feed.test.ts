@@ -6,6 +6,7 @@ import * as feed from "../api/feed/index.js";
 import * as uploadSignature from "../api/feed/upload-signature.js";
 import { ownerFolder } from "../lib/media.js";
 import type { Post, UploadSignature } from "../lib/schemas.js";
+import { rebuildLease } from "./support/store-fixtures.js";
 import { API_SECRET, cloudinaryUploadFor, jsonRequest, POST_FIELDS, tokenFor, useTestApp } from "./support/test-app.js";
 
 let ctx: ReturnType<typeof useTestApp>;
@@ -195,6 +196,19 @@ describe("GET /api/feed", () => {
     expect(
       (await feed.GET(jsonRequest("/api/feed", "GET", undefined, undefined, { "if-none-match": etag }))).status,
     ).toBe(200);
+  });
+
+  it("never lets a CDN keep a page read while a lost index is being rebuilt", async () => {
+    const post = await publish("alice"); // nothing has checked the index against the posts yet
+    // Another reader holds the rebuild: this one serves what the index has, and says it may be incomplete.
+    expect((await ctx.store.claimRebuild(rebuildLease("another-reader", 5000))).claimed).toBe(true);
+    const during = await feed.GET(jsonRequest("/api/feed", "GET"));
+    expect(during.status).toBe(200);
+    expect(during.headers.get("cache-control")).toBe("private, no-store");
+    expect((await during.json()).items.map((p: Post) => p.id)).toEqual([post.id]);
+    ctx.clock.now += 6000; // that reader's lease lapses, and the next read completes the index
+    const after = await feed.GET(jsonRequest("/api/feed", "GET"));
+    expect(after.headers.get("cache-control")).toBe("public, max-age=0, s-maxage=2, stale-while-revalidate=8");
   });
 
   it("requires a token and is never shared by caches when reading is configured to need one", async () => {

@@ -69,6 +69,18 @@ describe("loadConfig", () => {
     ]);
   });
 
+  it("selects the cluster client with REDIS_CLUSTER=true, which needs REDIS_URL (any one node)", () => {
+    expect(loadConfig({ REDIS_URL: "rediss://user:pw@node-1:6379", REDIS_CLUSTER: "true" }).redis).toEqual({
+      kind: "cluster",
+      url: "rediss://user:pw@node-1:6379",
+    });
+    expect(loadConfig({ REDIS_URL: "redis://h:6379", REDIS_CLUSTER: "false" }).redis.kind).toBe("tcp");
+    expect(problemsOf({ REDIS_CLUSTER: "true" })).toEqual([
+      "REDIS_CLUSTER is set but REDIS_URL (any one node) is missing",
+    ]);
+    expect(problemsOf({ REDIS_URL: "redis://h:6379", REDIS_CLUSTER: "yes" })[0]).toMatch(/^REDIS_CLUSTER:/);
+  });
+
   it("reads CLOUDINARY_URL with the SDK's upload_prefix, or the three separate variables", () => {
     expect(
       loadConfig({ CLOUDINARY_URL: "cloudinary://k:s%40x@cloud?upload_prefix=http://127.0.0.1:9999/" }).media,

@@ -9,24 +9,13 @@ import type { Post } from "../lib/schemas.js";
 import type { FeedStore } from "../lib/store/feed-store.js";
 import { MemoryStore } from "../lib/store/memory-store.js";
 import { type StoreCase, useRedisStoreCases } from "./support/redis-adapters.js";
-import { makePost, publish, removalFor, sleep, TTL } from "./support/store-fixtures.js";
+import { makePost, publish, rebuildLease, removalFor, sleep, TTL } from "./support/store-fixtures.js";
 
 const redisCases = useRedisStoreCases(2000);
 const cases: StoreCase[] = [
   { name: "in-process", create: () => new MemoryStore(), raw: null, reset: async () => {} },
   ...redisCases,
 ];
-
-const lease = (token: string, leaseMs: number) => ({
-  lockKey: REBUILD_LOCK_KEY,
-  cursorKey: REBUILD_CURSOR_KEY,
-  buildKey: REBUILD_INDEX_KEY,
-  indexKey: INDEX_KEY,
-  marker: HEALED_MARKER,
-  token,
-  leaseMs,
-  stateTtlSeconds: 60,
-});
 
 describe.each(cases)("reading the feed: $name", ({ create, raw, reset }) => {
   let store: FeedStore;
@@ -112,7 +101,7 @@ describe.each(cases)("reading the feed: $name", ({ create, raw, reset }) => {
   it("serves an incomplete page while another reader holds the rebuild lease, and takes over once it lapses", async () => {
     const [old, fresh] = [makePost(Date.now() - 10), makePost(Date.now())];
     await publish(store, old, { indexKey: "some-lost-index" });
-    expect((await store.claimRebuild(lease("a-healer-that-died", 300))).claimed).toBe(true);
+    expect((await store.claimRebuild(rebuildLease("a-healer-that-died", 300))).claimed).toBe(true);
     await publish(store, fresh); // written to the live index while the rebuild is stuck
     const during = await readPage({ limit: 10 }, deps());
     expect(during.complete).toBe(false);
@@ -124,16 +113,16 @@ describe.each(cases)("reading the feed: $name", ({ create, raw, reset }) => {
   });
 
   it("ignores a healer whose lease was taken over: its late saves write nothing", async () => {
-    const stale = lease("stale", 50);
+    const stale = rebuildLease("stale", 50);
     expect((await store.claimRebuild(stale)).claimed).toBe(true);
     await sleep(80); // cut off: its lease lapses and another reader takes over
-    expect((await store.claimRebuild(lease("new-owner", 60_000))).claimed).toBe(true);
+    expect((await store.claimRebuild(rebuildLease("new-owner", 60_000))).claimed).toBe(true);
     const ghost = { id: "never-a-post", score: Date.now() };
     expect(await store.saveRebuild(stale, "123", [ghost], false)).toBe(false);
     expect(await store.finishRebuild(stale, [ghost], TTL)).toBe(false);
     const index = await store.readIndex({ indexKey: INDEX_KEY, marker: HEALED_MARKER, minScore: 0, limit: 10 });
     expect(index).toEqual({ entries: [], ties: [], markerPresent: false });
-    expect((await store.claimRebuild(lease("a-third-reader", 1000))).cursor).toBeNull();
+    expect((await store.claimRebuild(rebuildLease("a-third-reader", 1000))).cursor).toBeNull();
     if (raw) {
       expect(await raw().exists(REBUILD_CURSOR_KEY, REBUILD_INDEX_KEY)).toBe(0);
       expect(await raw().get(REBUILD_LOCK_KEY)).toBe("new-owner");

@@ -1,7 +1,16 @@
 // Posts and store writes for the store contract tests: the same keys and TTLs the feed itself uses.
-import { INDEX_KEY, indexTtlSeconds, postKey, removedKey } from "../../lib/feed-keys.js";
+import {
+  HEALED_MARKER,
+  INDEX_KEY,
+  indexTtlSeconds,
+  postKey,
+  REBUILD_CURSOR_KEY,
+  REBUILD_INDEX_KEY,
+  REBUILD_LOCK_KEY,
+  removedKey,
+} from "../../lib/feed-keys.js";
 import type { Post } from "../../lib/schemas.js";
-import type { FeedStore, PostWrite } from "../../lib/store/feed-store.js";
+import type { FeedStore, PostWrite, RebuildLease } from "../../lib/store/feed-store.js";
 
 export const TTL = 60;
 let counter = 0;
@@ -46,3 +55,17 @@ export function removalFor(post: Post, indexKey = INDEX_KEY) {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The rebuild lease the feed takes, held by `token` (another reader, alive or dead) for `leaseMs`. */
+export function rebuildLease(token: string, leaseMs: number): RebuildLease {
+  return {
+    lockKey: REBUILD_LOCK_KEY,
+    cursorKey: REBUILD_CURSOR_KEY,
+    buildKey: REBUILD_INDEX_KEY,
+    indexKey: INDEX_KEY,
+    marker: HEALED_MARKER,
+    token,
+    leaseMs,
+    stateTtlSeconds: 60,
+  };
+}
