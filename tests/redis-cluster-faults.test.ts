@@ -2,14 +2,13 @@
 // cross-slot scripts (Redis Cloud's default), and a master killed outright.
 import { describe, expect, it, vi } from "vitest";
 import * as feed from "../api/feed/index.js";
-import * as uploadSignature from "../api/feed/upload-signature.js";
 import { INDEX_KEY, postKey, removedKey } from "../lib/feed-keys.js";
 import { createTcpClient } from "../lib/store/tcp-client.js";
 import { TcpStore } from "../lib/store/tcp-store.js";
 import { storeFor } from "./support/redis-adapters.js";
 import { useRedisCluster } from "./support/redis-cluster.js";
 import { makePost, removalFor, writeFor } from "./support/store-fixtures.js";
-import { cloudinaryUploadFor, jsonRequest, tokenFor, useTestApp } from "./support/test-app.js";
+import { jsonRequest, publishAs, useTestApp } from "./support/test-app.js";
 
 const cluster = useRedisCluster();
 const TIMEOUT_MS = 1000;
@@ -19,15 +18,6 @@ function clusterApp(env: Record<string, string>) {
   const ctx = useTestApp({ RATE_LIMIT: "off" }, { store: storeFor({ REDIS_URL: cluster().url, ...env }, TIMEOUT_MS) });
   ctx.clock.now = Date.now();
   return ctx;
-}
-
-async function publish(ctx: ReturnType<typeof useTestApp>, user: string, text: string): Promise<Response> {
-  const token = await tokenFor(user);
-  const signed = await uploadSignature.POST(
-    jsonRequest("/api/feed/upload-signature", "POST", { mediaType: "image" }, token),
-  );
-  const upload = cloudinaryUploadFor(await signed.json(), Math.floor(ctx.clock.now / 1000));
-  return feed.POST(jsonRequest("/api/feed", "POST", { text, upload }, token));
 }
 
 const read = () => feed.GET(jsonRequest("/api/feed", "GET"));
@@ -45,7 +35,7 @@ describe("Redis Cluster faults", () => {
       // At most the first request or two race the connection's check; after it, every request says the same.
       expect(statuses.at(-1)).toBe(500);
       expect(statuses.filter((status) => status === 503).length).toBeLessThanOrEqual(2);
-      const post = await publish(ctx, "alice", "hi");
+      const post = await publishAs(ctx, "alice", "hi");
       expect(post.status).toBe(500);
       expect((await post.json()).error.code).toBe("not_configured");
       expect((await read()).status).toBe(500);
@@ -85,7 +75,7 @@ describe("Redis Cluster faults", () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     try {
       const ctx = clusterApp({ REDIS_CLUSTER: "true" });
-      const before = await publish(ctx, "alice", "before");
+      const before = await publishAs(ctx, "alice", "before");
       expect(before.status).toBe(201);
       const victim = await cluster().masterFor(INDEX_KEY); // the feed's own slot, so every read and post is hit
       const node = cluster()
@@ -98,7 +88,7 @@ describe("Redis Cluster faults", () => {
       const created: string[] = [];
       while (Date.now() - started < 30_000) {
         const t0 = Date.now();
-        const [page, post] = [await read(), await publish(ctx, "bob", "during")];
+        const [page, post] = [await read(), await publishAs(ctx, "bob", "during")];
         expect(Date.now() - t0).toBeLessThan(4 * TIMEOUT_MS + 1000); // two requests, each bounded
         statuses.push(page.status, post.status);
         if (post.status === 201) created.push((await post.json()).id);

@@ -1,17 +1,13 @@
-// The feed on a real local Redis Cluster (3 masters, 3 replicas) through the real handlers: the demo flow, other keys
-// in every slot left alone, a clear error without REDIS_CLUSTER, the proxy fallback, and a master failing over.
-import { describe, expect, it, vi } from "vitest";
+// The feed on a real local Redis Cluster (3 masters, 3 replicas) through the real handlers: the demo flow, and other
+// keys in every slot left alone. What goes wrong on a cluster is in redis-cluster-faults.test.ts.
+import { describe, expect, it } from "vitest";
 import * as feedItem from "../api/feed/[id].js";
 import * as feed from "../api/feed/index.js";
-import * as uploadSignature from "../api/feed/upload-signature.js";
 import { INDEX_KEY, postKey, removedKey } from "../lib/feed-keys.js";
 import type { Post } from "../lib/schemas.js";
-import { createTcpClient } from "../lib/store/tcp-client.js";
-import { TcpStore } from "../lib/store/tcp-store.js";
 import { storeFor } from "./support/redis-adapters.js";
 import { useRedisCluster } from "./support/redis-cluster.js";
-import { makePost, writeFor } from "./support/store-fixtures.js";
-import { cloudinaryUploadFor, jsonRequest, tokenFor, useTestApp } from "./support/test-app.js";
+import { jsonRequest, publishAs, tokenFor, useTestApp } from "./support/test-app.js";
 
 const cluster = useRedisCluster();
 const TIMEOUT_MS = 1000;
@@ -23,15 +19,6 @@ function clusterApp(env: Record<string, string> = { REDIS_CLUSTER: "true" }) {
   return ctx;
 }
 
-async function publish(ctx: ReturnType<typeof useTestApp>, user: string, text: string): Promise<Response> {
-  const token = await tokenFor(user);
-  const signed = await uploadSignature.POST(
-    jsonRequest("/api/feed/upload-signature", "POST", { mediaType: "image" }, token),
-  );
-  const upload = cloudinaryUploadFor(await signed.json(), Math.floor(ctx.clock.now / 1000));
-  return feed.POST(jsonRequest("/api/feed", "POST", { text, upload }, token));
-}
-
 const page = async (query = "") => (await feed.GET(jsonRequest(`/api/feed${query}`, "GET"))).json();
 
 describe("the feed on Redis Cluster (REDIS_CLUSTER=true)", () => {
@@ -41,7 +28,7 @@ describe("the feed on Redis Cluster (REDIS_CLUSTER=true)", () => {
     const posts: Post[] = [];
     for (let i = 0; i < 7; i += 1) {
       ctx.clock.now += 10;
-      const response = await publish(ctx, `user-${i % 3}`, `post ${i}`);
+      const response = await publishAs(ctx, `user-${i % 3}`, `post ${i}`);
       expect(response.status).toBe(201);
       posts.push(await response.json());
     }
@@ -79,7 +66,7 @@ describe("the feed on Redis Cluster (REDIS_CLUSTER=true)", () => {
       );
     const before = await snapshot();
     const ctx = clusterApp();
-    for (let i = 0; i < 5; i += 1) expect((await publish(ctx, `user-${i}`, `post ${i}`)).status).toBe(201);
+    for (let i = 0; i < 5; i += 1) expect((await publishAs(ctx, `user-${i}`, `post ${i}`)).status).toBe(201);
     await client.del(INDEX_KEY); // lost: the next read rebuilds it by walking every master
     const rebuilt = await feed.GET(jsonRequest("/api/feed", "GET"));
     expect((await rebuilt.json()).items).toHaveLength(5);

@@ -1,5 +1,7 @@
 // Builds the app the way production does, from a literal environment, with an in-process store and a movable clock.
 import { v2 as cloudinary } from "cloudinary";
+import * as feed from "../../api/feed/index.js";
+import * as uploadSignature from "../../api/feed/upload-signature.js";
 import { createApp, useApp } from "../../lib/app.js";
 import { issueDevToken } from "../../lib/auth.js";
 import { type EnvSource, loadConfig } from "../../lib/env.js";
@@ -74,4 +76,14 @@ export function jsonRequest(
     },
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
+}
+
+/** The browser's flow for one post: a signature, Cloudinary's answer (simulated) and the publish, as `userId`. */
+export async function publishAs(ctx: { clock: { now: number } }, userId: string, text: string): Promise<Response> {
+  const token = await tokenFor(userId);
+  const signed = await uploadSignature.POST(
+    jsonRequest("/api/feed/upload-signature", "POST", { mediaType: "image" }, token),
+  );
+  const upload = cloudinaryUploadFor(await signed.json(), Math.floor(ctx.clock.now / 1000));
+  return feed.POST(jsonRequest("/api/feed", "POST", { text, upload }, token));
 }
