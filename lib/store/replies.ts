@@ -21,8 +21,9 @@ export class RedisClock {
 
   constructor(private readonly timeoutMs: number) {}
 
-  deadline(): string {
-    return String(Date.now() + this.offsetMs + Math.floor(this.timeoutMs / 2));
+  /** `startedAt`: when the caller's operation began, which is what its time limit counts from. */
+  deadline(startedAt: number): string {
+    return String(startedAt + this.offsetMs + Math.floor(this.timeoutMs / 2));
   }
 
   learn(redisNowMs: number): void {
@@ -31,15 +32,17 @@ export class RedisClock {
 }
 
 /**
- * Runs the publish script. A "late" answer that reached us in time means Redis's clock runs ahead of ours, not that
+ * Runs the publish script, with a deadline counted from `startedAt` (a write in two steps passes its first step's
+ * start, so the second can never land after the caller's limit). A "late" answer that reached us in time means Redis's clock runs ahead of ours, not that
  * the write was late: learn the offset and try once more. A second "late" is a Redis too slow to answer in time.
  */
 export async function publishOnTime(
   clock: RedisClock,
   run: (deadline: string) => Promise<unknown>,
+  startedAt = Date.now(),
 ): Promise<PublishOutcome> {
   for (let attempt = 0; attempt < 2; attempt += 1) {
-    const [status, detail] = (await run(clock.deadline())) as [string, unknown?];
+    const [status, detail] = (await run(clock.deadline(startedAt))) as [string, unknown?];
     if (status === "created" || status === "removed") return { status };
     if (status === "exists") return { status, value: detail };
     if (status !== "late") throw new Error(`unexpected publish answer: ${String(status)}`);

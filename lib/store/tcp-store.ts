@@ -45,6 +45,7 @@ export class TcpStore implements FeedStore {
   }
 
   async publishPost(write: PostWrite): Promise<PublishOutcome> {
+    const startedAt = Date.now();
     if (!this.splitWrites) {
       const atomic = await this.unlessCrossSlot(() =>
         publishOnTime(this.clock, (deadline) => this.run(publishCall(write, deadline, true))),
@@ -60,7 +61,7 @@ export class TcpStore implements FeedStore {
         .expire(write.indexKey, write.indexTtlSeconds)
         .exec(),
     );
-    return publishOnTime(this.clock, (deadline) => this.run(publishCall(write, deadline, false)));
+    return publishOnTime(this.clock, (deadline) => this.run(publishCall(write, deadline, false)), startedAt);
   }
 
   async readIndex(query: IndexQuery): Promise<IndexRead> {
