@@ -47,7 +47,7 @@ export interface Config {
 }
 
 export interface RateLimits {
-  sign: number;
+  /** Posts per user, charged when an upload is signed (before the file is sent), so a refusal costs no upload. */
   post: number;
   read: number;
 }
@@ -111,7 +111,6 @@ const EnvSchema = z.object({
     )
     .default([]),
   RATE_LIMIT: z.enum(["on", "off"]).default("on"),
-  RATE_LIMIT_SIGN_PER_MINUTE: perMinute(30),
   RATE_LIMIT_POST_PER_MINUTE: perMinute(10),
   // Reads are cheap and mostly served by the CDN: a read limit is off (0) or generous.
   RATE_LIMIT_READ_PER_MINUTE: perMinute(0).refine((n) => n === 0 || n >= 600, "must be 0 (off) or at least 600"),
@@ -156,9 +155,8 @@ export function loadConfig(source: EnvSource = readEnvironment()): Config {
     corsOrigins: env.CORS_ORIGINS,
     rateLimits:
       env.RATE_LIMIT === "off"
-        ? { sign: 0, post: 0, read: 0 }
+        ? { post: 0, read: 0 }
         : {
-            sign: env.RATE_LIMIT_SIGN_PER_MINUTE,
             post: env.RATE_LIMIT_POST_PER_MINUTE,
             read: env.RATE_LIMIT_READ_PER_MINUTE,
           },

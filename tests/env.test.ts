@@ -132,6 +132,6 @@ describe(".env.example", () => {
   it("copied as it is, is a valid local configuration", () => {
     const config = loadConfig(parseEnv(readFileSync(".env.example", "utf8")));
     expect(config.redis.kind).toBe("memory");
-    expect(config.rateLimits).toEqual({ sign: 30, post: 10, read: 0 });
+    expect(config.rateLimits).toEqual({ post: 10, read: 0 });
   });
 });

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as feed from "../api/feed/index.js";
 import * as uploadSignature from "../api/feed/upload-signature.js";
-import { jsonRequest, tokenFor, useTestApp } from "./support/test-app.js";
+import { cloudinaryUploadFor, jsonRequest, tokenFor, useTestApp } from "./support/test-app.js";
 
 const sign = (token: string) =>
   uploadSignature.POST(jsonRequest("/api/feed/upload-signature", "POST", { mediaType: "image" }, token));
@@ -10,8 +10,8 @@ const sign = (token: string) =>
 afterEach(() => vi.restoreAllMocks());
 
 describe("rate limits", () => {
-  it("answers 429 with Retry-After once a user passes the signing limit, without slowing other users", async () => {
-    const ctx = useTestApp({ RATE_LIMIT_SIGN_PER_MINUTE: "3" });
+  it("answers 429 with Retry-After once a user passes the post quota at signing, without slowing other users", async () => {
+    const ctx = useTestApp({ RATE_LIMIT_POST_PER_MINUTE: "3" });
     const alice = await tokenFor("alice");
     for (let i = 0; i < 3; i += 1) expect((await sign(alice)).status).toBe(200);
     const limited = await sign(alice);
@@ -23,15 +23,24 @@ describe("rate limits", () => {
     expect((await sign(alice)).status).toBe(200);
   });
 
-  it("limits posting per user, before the body is even read", async () => {
-    useTestApp({ RATE_LIMIT_POST_PER_MINUTE: "1" });
+  it("charges the post quota when signing, so a user over it is stopped before uploading, and publishing is free", async () => {
+    const ctx = useTestApp({ RATE_LIMIT_POST_PER_MINUTE: "2" });
     const alice = await tokenFor("alice");
-    expect((await feed.POST(jsonRequest("/api/feed", "POST", "{", alice))).status).toBe(400);
-    expect((await feed.POST(jsonRequest("/api/feed", "POST", "{", alice))).status).toBe(429);
+    const uploads = [];
+    for (let i = 0; i < 2; i += 1) {
+      const signed = await sign(alice);
+      expect(signed.status).toBe(200);
+      uploads.push(cloudinaryUploadFor(await signed.json(), Math.floor(ctx.clock.now / 1000)));
+    }
+    expect((await sign(alice)).status).toBe(429); // the third post of the minute: refused before any upload
+    for (const upload of uploads) {
+      expect((await feed.POST(jsonRequest("/api/feed", "POST", { upload }, alice))).status).toBe(201);
+    }
+    expect((await feed.POST(jsonRequest("/api/feed", "POST", { upload: uploads[0] }, alice))).status).toBe(200);
   });
 
   it("says to retry when the next minute starts", async () => {
-    const ctx = useTestApp({ RATE_LIMIT_SIGN_PER_MINUTE: "1" });
+    const ctx = useTestApp({ RATE_LIMIT_POST_PER_MINUTE: "1" });
     ctx.clock.now += 50_000;
     const alice = await tokenFor("alice");
     await sign(alice);
@@ -45,7 +54,7 @@ describe("rate limits", () => {
     for (let i = 0; i < 600; i += 1) expect((await read("1.1.1.1")).status).toBe(200);
     expect((await read("1.1.1.1")).status).toBe(429);
     expect((await read("2.2.2.2")).status).toBe(200);
-    useTestApp({ RATE_LIMIT: "off", RATE_LIMIT_READ_PER_MINUTE: "600", RATE_LIMIT_SIGN_PER_MINUTE: "1" });
+    useTestApp({ RATE_LIMIT: "off", RATE_LIMIT_READ_PER_MINUTE: "600", RATE_LIMIT_POST_PER_MINUTE: "1" });
     const alice = await tokenFor("alice");
     for (let i = 0; i < 605; i += 1) expect((await read("1.1.1.1")).status).toBe(200);
     for (let i = 0; i < 5; i += 1) expect((await sign(alice)).status).toBe(200);

@@ -9,7 +9,8 @@ export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
   async POST(request) {
     const app = getApp();
     const identity = await authenticate(request, app.verifyToken);
-    await app.rateLimit("sign", identity.userId);
+    // Each signature is a post to come: the quota is charged here, so a refusal comes before the upload, not after.
+    await app.rateLimit("post", identity.userId);
     const { mediaType } = await readJson(request, UploadSignatureRequestSchema);
     return json(signUpload(mediaType, identity, app.feed), 200, { "Cache-Control": "no-store" });
   },
