@@ -1,6 +1,7 @@
 // Composition root: builds the store, media signer and token verifier from the configuration, once per process.
 import { nanoid } from "nanoid";
 import { createTokenVerifier, type VerifyToken } from "./auth.js";
+import { type CloudinaryAdmin, createCloudinaryAdmin } from "./cloudinary-admin.js";
 import { type Config, loadConfig, type RateLimits } from "./env.js";
 import type { FeedDeps } from "./feed.js";
 import { createMediaSigner } from "./media.js";
@@ -16,6 +17,8 @@ export interface App {
   config: Config;
   feed: FeedDeps;
   verifyToken: VerifyToken;
+  /** Cloudinary's Admin API, for the admin endpoints (cleanup, takedown); it holds no connection. */
+  cloudinaryAdmin: CloudinaryAdmin;
   /** Counts a request against the configured per-minute limit; throws a 429 past it. */
   rateLimit: (action: keyof RateLimits, subject: string) => Promise<void>;
 }
@@ -52,6 +55,7 @@ export function createApp(config: Config, overrides: Partial<FeedDeps> = {}): Ap
     config,
     feed,
     verifyToken: createTokenVerifier(config.auth),
+    cloudinaryAdmin: createCloudinaryAdmin(config.media, { now: feed.now }),
     rateLimit: (action, subject) => enforceRateLimit(action, subject, { ...feed, limits: config.rateLimits }),
   };
 }

@@ -9,6 +9,7 @@ const EXPECTED = {
   "/api/feed/upload-signature": "api/feed/upload-signature",
   "/api/feed/<id>": "api/feed/[id]",
   "/api/admin/media-cleanup": "api/admin/media-cleanup",
+  "/api/admin/posts/<id>": "api/admin/posts/[id]",
 };
 
 // `vercel build` needs a linked project; this stub is all it reads offline (nodeVersion 20.x is refused as retired).
@@ -44,8 +45,9 @@ for (const [path, fn] of Object.entries(EXPECTED)) {
   }
 }
 const routes = JSON.parse(readFileSync(".vercel/output/config.json", "utf8")).routes;
-if (!routes.some((route) => route.dest === "/api/feed/[id]?id=$1"))
-  failures.push("no dynamic route for /api/feed/<id>");
+for (const dest of ["/api/feed/[id]?id=$1", "/api/admin/posts/[id]?id=$1"]) {
+  if (!routes.some((route) => route.dest === dest)) failures.push(`no dynamic route for ${dest}`);
+}
 if (JSON.parse(readFileSync(".vercel/output/config.json", "utf8")).crons?.length) failures.push("a cron is configured");
 if (failures.length > 0) {
   console.error(`vercel build check failed:\n- ${failures.join("\n- ")}`);

@@ -2,7 +2,6 @@
 import { requireAdmin } from "../../lib/admin-auth.js";
 import { getApp } from "../../lib/app.js";
 import { cleanupRequestSchema, countResults } from "../../lib/cleanup-schemas.js";
-import { createCloudinaryAdmin } from "../../lib/cloudinary-admin.js";
 import { removedTtlSeconds } from "../../lib/feed.js";
 import { json, readJson, route } from "../../lib/http.js";
 import { auditCleanup, cleanupByIds } from "../../lib/media-cleanup.js";
@@ -13,7 +12,7 @@ export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
     const caller = requireAdmin(request, app.config.adminToken);
     const input = await readJson(request, cleanupRequestSchema(app.config.media.folder));
     const results = await cleanupByIds(input, {
-      admin: createCloudinaryAdmin(app.config.media, { now: app.feed.now }),
+      admin: app.cloudinaryAdmin,
       store: app.feed.store,
       folder: app.config.media.folder,
       removedTtlSeconds: removedTtlSeconds(app.config.feedTtlSeconds),

@@ -1,0 +1,27 @@
+// DELETE /api/admin/posts/<id>[?media=delete]: a moderator takes down anyone's live post at once.
+import { requireAdmin } from "../../../lib/admin-auth.js";
+import { getApp } from "../../../lib/app.js";
+import { HttpError } from "../../../lib/errors.js";
+import { route } from "../../../lib/http.js";
+import { postIdParam } from "../../../lib/route-params.js";
+import { auditTakedown, takeDownPost } from "../../../lib/takedown.js";
+
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
+  async DELETE(request) {
+    const app = getApp();
+    const caller = requireAdmin(request, app.config.adminToken);
+    const id = postIdParam(request);
+    const media = new URL(request.url).searchParams.get("media") ?? "keep";
+    if (media !== "keep" && media !== "delete") {
+      throw new HttpError(400, "invalid_request", "media: must be delete or keep (the default).");
+    }
+    const result = await takeDownPost(id, media === "delete", {
+      store: app.feed.store,
+      admin: app.cloudinaryAdmin,
+      folder: app.config.media.folder,
+      ttlSeconds: app.feed.ttlSeconds,
+    });
+    auditTakedown(caller, result, app.feed.now());
+    return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
+  },
+});
