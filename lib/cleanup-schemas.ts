@@ -1,6 +1,7 @@
 // The media cleanup's contracts: which public ids are feed media, the admin request body, and the per-id results.
 import { z } from "zod";
-import { type MediaType, POST_ID_PATTERN } from "./schemas.js";
+import type { StoredType } from "./cloudinary-admin.js";
+import { POST_ID_PATTERN } from "./schemas.js";
 
 // Cloudinary's cap on ids per delete call, and so per admin request.
 export const MAX_CLEANUP_IDS = 100;
@@ -29,7 +30,8 @@ export function cleanupRequestSchema(folder: string) {
       .min(1)
       .max(MAX_CLEANUP_IDS)
       .transform((ids) => [...new Set(ids)]),
-    dryRun: z.boolean().default(false),
+    // Deleting is never the default: a body that does not say `"dryRun": false` only previews.
+    dryRun: z.boolean().default(true),
     force: z.boolean().default(false),
   });
 }
@@ -42,7 +44,7 @@ export interface CleanupResult {
   publicId: string;
   status: CleanupStatus;
   /** Known once Cloudinary has found the media. */
-  resourceType?: MediaType;
+  resourceType?: StoredType;
 }
 
 export type CleanupCounts = Record<CleanupStatus, number>;

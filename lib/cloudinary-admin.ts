@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { MediaConfig } from "./env.js";
 import { ServiceUnavailableError } from "./errors.js";
-import { type MediaType, MediaTypeSchema } from "./schemas.js";
+import { MEDIA_TYPES } from "./schemas.js";
 
 // The Admin API answers in well under a second; 4 s keeps a cleanup's calls (a lookup, then the image and video
 // deletes in parallel) inside the function's 15 s maxDuration even when Cloudinary hangs.
@@ -11,9 +11,17 @@ export const ADMIN_TIMEOUT_MS = 4000;
 export const MAX_IDS_PER_CALL = 100;
 export const MAX_LIST_PAGE = 500;
 
+/**
+ * The types media can be stored as under the feed folder. Posts are images or videos, but Cloudinary's upload signature
+ * does not cover the type, so a client can send a signed upload to `/raw/upload`: such files can never be posted, and
+ * the cleanup finds and deletes them like any other leftover.
+ */
+export const STORED_TYPES = [...MEDIA_TYPES, "raw"] as const;
+export type StoredType = (typeof STORED_TYPES)[number];
+
 export interface StoredMedia {
   publicId: string;
-  resourceType: MediaType;
+  resourceType: StoredType;
   createdAt: string;
   bytes: number;
 }
@@ -25,11 +33,11 @@ export type DeleteOutcome = "deleted" | "not_found" | "failed";
 
 export interface CloudinaryAdmin {
   /** One page of uploaded media of one type whose public id starts with `prefix`. */
-  listMedia(type: MediaType, prefix: string, cursor?: string): Promise<MediaPage>;
+  listMedia(type: StoredType, prefix: string, cursor?: string): Promise<MediaPage>;
   /** The given public ids (at most 100) that exist as this type; missing ones are simply absent. */
-  findMedia(type: MediaType, publicIds: string[]): Promise<StoredMedia[]>;
+  findMedia(type: StoredType, publicIds: string[]): Promise<StoredMedia[]>;
   /** Deletes at most 100 public ids of one type; Cloudinary needs the right type to find them. */
-  deleteMedia(type: MediaType, publicIds: string[]): Promise<Record<string, DeleteOutcome>>;
+  deleteMedia(type: StoredType, publicIds: string[]): Promise<Record<string, DeleteOutcome>>;
 }
 
 /** Cloudinary answered 420/429: a 503 for HTTP callers, and a wait the batch command can honour. */
@@ -46,7 +54,7 @@ export class CloudinaryRateLimitError extends ServiceUnavailableError {
 const ResourceSchema = z
   .object({
     public_id: z.string(),
-    resource_type: MediaTypeSchema,
+    resource_type: z.enum(STORED_TYPES),
     created_at: z.string(),
     bytes: z.number().default(0),
   })
@@ -72,7 +80,7 @@ export function createCloudinaryAdmin(media: MediaConfig, deps: AdminDeps = {}):
   const timeoutMs = deps.timeoutMs ?? ADMIN_TIMEOUT_MS;
   const authorization = `Basic ${Buffer.from(`${media.apiKey}:${media.apiSecret}`).toString("base64")}`;
 
-  async function call(method: "GET" | "DELETE", type: MediaType, params: URLSearchParams): Promise<unknown> {
+  async function call(method: "GET" | "DELETE", type: StoredType, params: URLSearchParams): Promise<unknown> {
     const path = `resources/${type}/upload`;
     const url = `${media.apiBase}/v1_1/${encodeURIComponent(media.cloudName)}/${path}`;
     const what = `Cloudinary Admin API ${method} ${path}`;

@@ -2,9 +2,14 @@
 import type { AdminCaller } from "./admin-auth.js";
 import type { CleanupCounts, CleanupRequest, CleanupResult } from "./cleanup-schemas.js";
 import { feedPostIdOf } from "./cleanup-schemas.js";
-import { type CloudinaryAdmin, type DeleteOutcome, MAX_IDS_PER_CALL } from "./cloudinary-admin.js";
+import {
+  type CloudinaryAdmin,
+  type DeleteOutcome,
+  MAX_IDS_PER_CALL,
+  STORED_TYPES,
+  type StoredType,
+} from "./cloudinary-admin.js";
 import { postKey, removedKey } from "./feed-keys.js";
-import { MEDIA_TYPES, type MediaType } from "./schemas.js";
 import type { FeedStore } from "./store/feed-store.js";
 
 // Keys per MGET when checking which posts are live: each command stays small however many leftovers a batch finds.
@@ -24,11 +29,11 @@ export interface IdCleanupDeps extends CleanupDeps {
 
 export interface MediaRef {
   publicId: string;
-  resourceType: MediaType;
+  resourceType: StoredType;
 }
 
 export interface BatchReport {
-  type: MediaType;
+  type: StoredType;
   batch: number;
   batches: number;
   outcomes: Record<string, DeleteOutcome>;
@@ -59,7 +64,7 @@ export async function deleteGrouped(
   admin: CloudinaryAdmin,
   onBatch?: (report: BatchReport) => void,
 ): Promise<Map<string, DeleteOutcome>> {
-  const batches = MEDIA_TYPES.flatMap((type) => {
+  const batches = STORED_TYPES.flatMap((type) => {
     const ids = media.filter((item) => item.resourceType === type).map((item) => item.publicId);
     return chunk(ids, MAX_IDS_PER_CALL).map((batch) => ({ type, ids: batch }));
   });
@@ -112,7 +117,7 @@ async function markUnpublishable(refs: MediaRef[], deps: IdCleanupDeps): Promise
  */
 async function deleteEachType(refs: MediaRef[], admin: CloudinaryAdmin): Promise<Map<string, DeleteOutcome>> {
   const settled = await Promise.allSettled(
-    MEDIA_TYPES.map((type) =>
+    STORED_TYPES.map((type) =>
       deleteGrouped(
         refs.filter((ref) => ref.resourceType === type),
         admin,
@@ -131,10 +136,10 @@ async function deleteEachType(refs: MediaRef[], admin: CloudinaryAdmin): Promise
 }
 
 /** Which type each id exists as; both types are asked at once since the request does not say. */
-async function findTypes(publicIds: string[], admin: CloudinaryAdmin): Promise<Map<string, MediaType>> {
-  const types = new Map<string, MediaType>();
+async function findTypes(publicIds: string[], admin: CloudinaryAdmin): Promise<Map<string, StoredType>> {
+  const types = new Map<string, StoredType>();
   for (const batch of chunk(publicIds, MAX_IDS_PER_CALL)) {
-    const found = await Promise.all(MEDIA_TYPES.map((type) => admin.findMedia(type, batch)));
+    const found = await Promise.all(STORED_TYPES.map((type) => admin.findMedia(type, batch)));
     for (const media of found.flat()) if (batch.includes(media.publicId)) types.set(media.publicId, media.resourceType);
   }
   return types;

@@ -1,9 +1,8 @@
 // Finding feed media left on Cloudinary after their posts expired (Redis no longer knows them): for the batch command.
 import { feedPostIdOf } from "./cleanup-schemas.js";
-import type { StoredMedia } from "./cloudinary-admin.js";
+import { STORED_TYPES, type StoredMedia } from "./cloudinary-admin.js";
 import { MAX_UPLOAD_AGE_SECONDS } from "./media.js";
 import { type CleanupDeps, findLiveIds } from "./media-cleanup.js";
-import { MEDIA_TYPES } from "./schemas.js";
 
 // createPost accepts an upload up to this old: younger media may still be about to become a post, so it is never swept.
 export const MIN_SWEEP_AGE_MS = MAX_UPLOAD_AGE_SECONDS * 1000;
@@ -29,7 +28,7 @@ export async function findLeftovers(olderThanMs: number, deps: SweepDeps): Promi
   const cutoff = deps.now() - olderThanMs;
   const old: StoredMedia[] = [];
   let scanned = 0;
-  for (const type of MEDIA_TYPES) {
+  for (const type of STORED_TYPES) {
     const seen = new Set<string>();
     let cursor: string | undefined;
     do {

@@ -3,7 +3,7 @@ import { readdir, rm, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import type { MediaConfig } from "../lib/env.js";
 
-const ADMIN_PATH = /^\/_cloudinary\/v1_1\/([^/]+)\/resources\/(image|video)\/upload$/;
+const ADMIN_PATH = /^\/_cloudinary\/v1_1\/([^/]+)\/resources\/(image|video|raw)\/upload$/;
 // Cloudinary's own page cap for listings.
 const MAX_RESULTS = 500;
 

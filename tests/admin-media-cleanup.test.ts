@@ -38,22 +38,32 @@ describe("cleanup", () => {
     expect(h.cloudinary.has("image", feedId(1)) && h.cloudinary.has("video", feedId(2))).toBe(true);
   });
 
+  it("only previews when the body does not say dryRun: false", async () => {
+    h.cloudinary.add(image(1));
+    const body = await (await h.cleanup({ publicIds: [feedId(1)] })).json();
+    expect(body).toMatchObject({ dryRun: true, counts: { would_delete: 1, deleted: 0 } });
+    expect(h.cloudinary.deletes()).toHaveLength(0);
+    expect(h.cloudinary.has("image", feedId(1))).toBe(true);
+  });
+
   it("keeps the media of a live post unless force is set", async () => {
     h.cloudinary.add(image(1));
     await storeLivePost(h.store, feedId(1));
-    const kept = await (await h.cleanup({ publicIds: [feedId(1)] })).json();
+    const kept = await (await h.cleanup({ dryRun: false, publicIds: [feedId(1)] })).json();
     expect(kept.results).toEqual([{ publicId: feedId(1), status: "skipped_live" }]);
     expect(h.cloudinary.deletes()).toHaveLength(0);
     expect(h.cloudinary.has("image", feedId(1))).toBe(true);
 
-    const forced = await (await h.cleanup({ publicIds: [feedId(1)], force: true })).json();
+    const forced = await (await h.cleanup({ dryRun: false, publicIds: [feedId(1)], force: true })).json();
     expect(forced.results).toEqual([{ publicId: feedId(1), status: "deleted", resourceType: "image" }]);
     expect(h.cloudinary.has("image", feedId(1))).toBe(false);
   });
 
   it("deletes videos as videos and images as images, one call per type", async () => {
     h.cloudinary.add(image(1), video(2), image(3), video(4));
-    const body = await (await h.cleanup({ publicIds: [feedId(1), feedId(2), feedId(3), feedId(4), feedId(5)] })).json();
+    const body = await (
+      await h.cleanup({ dryRun: false, publicIds: [feedId(1), feedId(2), feedId(3), feedId(4), feedId(5)] })
+    ).json();
     expect(body.counts).toMatchObject({ deleted: 4, not_found: 1 });
     const deletes = h.cloudinary.deletes().map(({ type, ids }) => ({ type, ids }));
     expect(deletes).toEqual([
@@ -65,7 +75,7 @@ describe("cleanup", () => {
 
   it("makes deleted media unpublishable, so no post can show it afterwards; a dry run marks nothing", async () => {
     h.cloudinary.add(image(1), image(2));
-    await h.cleanup({ publicIds: [feedId(1)] });
+    await h.cleanup({ dryRun: false, publicIds: [feedId(1)] });
     await h.cleanup({ publicIds: [feedId(2)], dryRun: true });
     const marks = await h.store.getValues([feedId(1), feedId(2)].map((id) => removedKey(postIdOf(id))));
     expect(marks).toEqual(["1", null]);
@@ -75,9 +85,16 @@ describe("cleanup", () => {
     expect(posts.map((value) => value !== null)).toEqual([false, true]);
   });
 
+  it("finds and deletes a signed upload that was sent as raw (the signature does not cover the type)", async () => {
+    h.cloudinary.add({ publicId: feedId(1), type: "raw", createdAt: isoAgo(3 * HOUR) });
+    const body = await (await h.cleanup({ dryRun: false, publicIds: [feedId(1)] })).json();
+    expect(body.results).toEqual([{ publicId: feedId(1), status: "deleted", resourceType: "raw" }]);
+    expect(h.cloudinary.deletes().map(({ type, ids }) => ({ type, ids }))).toEqual([{ type: "raw", ids: [feedId(1)] }]);
+  });
+
   it("treats a repeated id once", async () => {
     h.cloudinary.add(image(1));
-    const body = await (await h.cleanup({ publicIds: [feedId(1), feedId(1)] })).json();
+    const body = await (await h.cleanup({ dryRun: false, publicIds: [feedId(1), feedId(1)] })).json();
     expect(body.results).toEqual([{ publicId: feedId(1), status: "deleted", resourceType: "image" }]);
   });
 
@@ -100,7 +117,7 @@ describe("Cloudinary failures", () => {
   it("answers 503 with Retry-After and none of Cloudinary's text or the secret when the Admin API errs", async () => {
     h.cloudinary.script({ status: 500, body: { error: { message: "internal detail db-7 shard" } } });
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-    const response = await h.cleanup({ publicIds: [feedId(1)] });
+    const response = await h.cleanup({ dryRun: false, publicIds: [feedId(1)] });
     const logged = errors.mock.calls.flat().join("\n");
     errors.mockRestore();
     expect(response.status).toBe(503);
@@ -117,7 +134,7 @@ describe("Cloudinary failures", () => {
     h.cloudinary.add(image(1), video(2));
     h.server.use(http.delete(/\/resources\/video\/upload$/, () => HttpResponse.json({}, { status: 502 })));
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-    const response = await h.cleanup({ publicIds: [feedId(1), feedId(2)] });
+    const response = await h.cleanup({ dryRun: false, publicIds: [feedId(1), feedId(2)] });
     errors.mockRestore();
     expect(response.status).toBe(200);
     expect((await response.json()).results).toEqual([
@@ -135,7 +152,7 @@ describe("Cloudinary failures", () => {
       headers: { "X-FeatureRateLimit-Reset": new Date(NOW + HOUR).toUTCString() },
     });
     vi.spyOn(console, "error").mockImplementation(() => {});
-    const response = await h.cleanup({ publicIds: [feedId(1)] });
+    const response = await h.cleanup({ dryRun: false, publicIds: [feedId(1)] });
     vi.restoreAllMocks();
     expect(response.status).toBe(503);
     expect(h.cloudinary.has("image", feedId(1))).toBe(true);

@@ -1,6 +1,8 @@
 // The cleanup's lib code against msw's Cloudinary: the Admin API client, paging, batching and live posts.
+
 import { delay, HttpResponse, http } from "msw";
 import { beforeEach, describe, expect, it } from "vitest";
+import type { StoredType } from "../lib/cloudinary-admin.js";
 import { createCloudinaryAdmin, retryDelayMs } from "../lib/cloudinary-admin.js";
 import type { Config } from "../lib/env.js";
 import { ServiceUnavailableError } from "../lib/errors.js";
@@ -25,7 +27,7 @@ beforeEach(() => {
 
 const admin = () => createCloudinaryAdmin(config.media, { now: () => NOW });
 const sweepDeps = () => ({ admin: admin(), store, folder: "feed", now: () => NOW });
-const old = (n: number, type: "image" | "video" = "image") => ({
+const old = (n: number, type: StoredType = "image") => ({
   publicId: feedId(n),
   type,
   createdAt: isoAgo(3 * HOUR),
@@ -83,10 +85,12 @@ describe("Admin API client", () => {
 });
 
 describe("finding leftovers", () => {
-  it("pages through both types with next_cursor and keeps only feed media older than the threshold", async () => {
+  it("pages through every type with next_cursor and keeps only feed media older than the threshold", async () => {
     const images = [1, 2, 3, 4, 5, 6, 7].map((n) => old(n));
     const videos = [8, 9, 10, 11].map((n) => old(n, "video"));
-    cloudinary.add(...images, ...videos);
+    // A signed upload sent to /raw/upload (the signature does not cover the type): never postable, still swept.
+    const raw = [old(12, "raw")];
+    cloudinary.add(...images, ...videos, ...raw);
     cloudinary.add(
       { publicId: feedId(20), type: "image", createdAt: isoAgo(HOUR) },
       { publicId: "feed/banner", type: "image", createdAt: isoAgo(50 * HOUR) },
@@ -94,9 +98,10 @@ describe("finding leftovers", () => {
     );
     const found = await findLeftovers(2 * HOUR, sweepDeps());
     expect(found.candidates.map((m) => m.publicId).sort()).toEqual(
-      [...images, ...videos].map((m) => m.publicId).sort(),
+      [...images, ...videos, ...raw].map((m) => m.publicId).sort(),
     );
-    expect(found.scanned).toBe(13);
+    expect(found.candidates.find((m) => m.publicId === raw[0].publicId)?.resourceType).toBe("raw");
+    expect(found.scanned).toBe(14);
     const listings = cloudinary.calls.filter((call) => call.method === "GET");
     expect(listings.map((call) => [call.type, call.cursor])).toEqual([
       ["image", null],
@@ -104,6 +109,7 @@ describe("finding leftovers", () => {
       ["image", "6"],
       ["video", null],
       ["video", "3"],
+      ["raw", null],
     ]);
     expect(listings.every((call) => call.prefix === "feed/")).toBe(true);
   });

@@ -1,11 +1,11 @@
 // msw handlers standing in for Cloudinary's Admin API (list, look up, delete per type), recording every call.
 import { HttpResponse, http } from "msw";
+import type { StoredType } from "../../lib/cloudinary-admin.js";
 import type { MediaConfig } from "../../lib/env.js";
-import type { MediaType } from "../../lib/schemas.js";
 
 export interface FakeMedia {
   publicId: string;
-  type: MediaType;
+  type: StoredType;
   createdAt: string;
   bytes?: number;
 }
@@ -35,7 +35,7 @@ export function createFakeCloudinary(media: MediaConfig, options: { pageSize?: n
     public_id: item.publicId,
     resource_type: item.type,
     type: "upload",
-    format: item.type === "image" ? "jpg" : "mp4",
+    format: { image: "jpg", video: "mp4", raw: "bin" }[item.type],
     created_at: item.createdAt,
     bytes: item.bytes ?? 1000,
   });
@@ -95,7 +95,7 @@ export function createFakeCloudinary(media: MediaConfig, options: { pageSize?: n
     add(...items: FakeMedia[]) {
       for (const item of items) stored.set(key(item.type, item.publicId), item);
     },
-    has(type: MediaType, publicId: string) {
+    has(type: StoredType, publicId: string) {
       return stored.has(key(type, publicId));
     },
     /** The next call (of this method, if given) gets this answer instead. */
