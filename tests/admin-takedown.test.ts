@@ -1,7 +1,8 @@
-// DELETE /api/admin/posts/<id>: moderation through the real handlers on a real redis-server (ioredis and Upstash REST),
-// with msw standing in for Cloudinary's Admin API.
+// The admin endpoints on a real redis-server (ioredis and Upstash REST): moderation takedowns, and cleanup keeping
+// deleted media from ever being posted; msw stands in for Cloudinary's Admin API.
 import { http, passthrough } from "msw";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import * as cleanupRoute from "../api/admin/media-cleanup.js";
 import * as takedownRoute from "../api/admin/posts/[id].js";
 import * as feed from "../api/feed/index.js";
 import * as uploadSignature from "../api/feed/upload-signature.js";
@@ -98,6 +99,23 @@ describe.each(redis.adapters)("admin takedown: %s", (_name, createStore) => {
     expect(await listed()).toEqual([post.id]);
     expect(await redis.server().client.exists(removedKey(post.id))).toBe(0);
     expect((await takedown(post.id, "?media=delete")).status).toBe(204);
+    expect(await listed()).toEqual([]);
+  });
+
+  it("keeps an upload whose media the cleanup endpoint deleted from ever being posted (410)", async () => {
+    const token = await tokenFor("alice");
+    const signing = jsonRequest("/api/feed/upload-signature", "POST", { mediaType: "image" }, token);
+    const upload = cloudinaryUploadFor(
+      await (await uploadSignature.POST(signing)).json(),
+      Math.floor(ctx.clock.now / 1000),
+    );
+    cloudinary.add({ publicId: upload.public_id, type: "image", createdAt: new Date(ctx.clock.now).toISOString() });
+    const body = { publicIds: [upload.public_id], dryRun: false };
+    const request = jsonRequest("/api/admin/media-cleanup", "POST", body, ADMIN_TOKEN);
+    const cleaned = await (await cleanupRoute.POST(request)).json();
+    expect(cleaned.results).toEqual([{ publicId: upload.public_id, status: "deleted", resourceType: "image" }]);
+    const published = await feed.POST(jsonRequest("/api/feed", "POST", { text: "dead media", upload }, token));
+    expect(published.status).toBe(410);
     expect(await listed()).toEqual([]);
   });
 

@@ -71,6 +71,23 @@ describe.each(redis.adapters)("publishing never lies: %s", (_name, createStore) 
     expect(JSON.parse((await stored(created.id)) ?? "null")).toEqual(created);
   });
 
+  it("charges the post quota when signing (a 429 comes before any upload), and publishing counts nothing", async () => {
+    ctx = useTestApp({ RATE_LIMIT_POST_PER_MINUTE: "2" }, { store: ctx.app.feed.store });
+    ctx.clock.now = Date.now();
+    const counters = async () => redis.server().client.keys("feed-ratelimit:post:*");
+    const first = await signedUpload();
+    const [counter] = await counters();
+    expect(await redis.server().client.get(counter)).toBe("1");
+    expect((await post(first)).status).toBe(201);
+    expect(await redis.server().client.get(counter)).toBe("1"); // publishing charged nothing
+    await signedUpload();
+    const third = await uploadSignature.POST(
+      jsonRequest("/api/feed/upload-signature", "POST", { mediaType: "image" }, token),
+    );
+    expect(third.status).toBe(429);
+    expect(await redis.server().client.pttl(counter)).toBeGreaterThan(0);
+  });
+
   it("refuses another user's upload (403) and stores nothing for them", async () => {
     const upload = await signedUpload();
     const mallory = await tokenFor("mallory");
