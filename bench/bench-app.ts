@@ -1,11 +1,13 @@
 // The app under measurement, composed as production does (from a literal environment), and the requests it gets.
 import { v2 as cloudinary } from "cloudinary";
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import { nanoid } from "nanoid";
 import { type App, createApp, useApp } from "../lib/app.js";
 import { issueDevToken } from "../lib/auth.js";
-import { loadConfig } from "../lib/env.js";
-import { createTcpClient } from "../lib/store/tcp-client.js";
+import { type Config, loadConfig } from "../lib/env.js";
+import type { FeedStore } from "../lib/store/feed-store.js";
+import { guardStore } from "../lib/store/guard.js";
+import { createClusterClient, createTcpClient } from "../lib/store/tcp-client.js";
 import { TcpStore } from "../lib/store/tcp-store.js";
 import { type CommandCounter, countCommands } from "./counting-client.js";
 import type { PostShape } from "./seed.js";
@@ -18,29 +20,46 @@ const BENCH_ENV = {
   RATE_LIMIT: "off",
 };
 
-export interface BenchApp {
+export interface BenchApp<Client extends Redis | Cluster = Redis> {
   app: App;
   /** The store's own client: the baseline uses it too, so both are counted the same way. */
-  client: Redis;
-  store: TcpStore;
+  client: Client;
+  store: FeedStore;
   counter: CommandCounter;
   close(): void;
 }
 
 /** Builds the app with a counting client on `redisUrl` and makes it the one the api/ handlers use. */
-export async function composeBenchApp(redisUrl: string): Promise<BenchApp> {
+export async function composeBenchApp(redisUrl: string): Promise<BenchApp<Redis>> {
   const config = loadConfig({ ...BENCH_ENV, REDIS_URL: redisUrl });
-  const client = createTcpClient(redisUrl, config.redisTimeoutMs);
-  await client.connect();
+  return composeWithClient(config, createTcpClient(redisUrl, config.redisTimeoutMs));
+}
+
+/** The same on a Redis Cluster: the client production builds for REDIS_CLUSTER=true, counted on every node. */
+export async function composeClusterBenchApp(redisUrl: string): Promise<BenchApp<Cluster>> {
+  const config = loadConfig({ ...BENCH_ENV, REDIS_URL: redisUrl, REDIS_CLUSTER: "true" });
+  if (config.redis.kind !== "cluster") throw new Error("REDIS_CLUSTER=true did not select the cluster client");
+  return composeWithClient(config, createClusterClient(redisUrl, config.redisTimeoutMs));
+}
+
+/**
+ * The counter is attached before the client connects, so it sees every node connection a cluster client opens. The
+ * store is bounded and its failures mapped by the same guard production wraps it in.
+ */
+async function composeWithClient<Client extends Redis | Cluster>(
+  config: Config,
+  client: Client,
+): Promise<BenchApp<Client>> {
   const counter = countCommands(client);
-  const store = new TcpStore(client, config.redisTimeoutMs);
+  await client.connect();
+  const store = guardStore(new TcpStore(client, config.redisTimeoutMs), { timeoutMs: config.redisTimeoutMs });
   const app = createApp(config, { store });
   useApp(app);
   return { app, client, store, counter, close: () => client.disconnect() };
 }
 
 /** What seeded posts look like for this app: its media folder and TTL. */
-export function postShape(bench: BenchApp): PostShape {
+export function postShape(bench: BenchApp<Redis | Cluster>): PostShape {
   return { cloudName: "bench", folder: bench.app.config.media.folder, ttlSeconds: bench.app.feed.ttlSeconds };
 }
 

@@ -34,7 +34,7 @@ export async function describeEnvironment(target: RedisTarget): Promise<Environm
     load: `load average ${averages} (1, 5, 15 min) when the run started`,
     os: `${type()} ${release()} ${arch()}`,
     node: process.version,
-    redis: `${server.redis_version}: ${where}`,
-    client: `ioredis ${packageVersion("ioredis")} (the project's TCP store), one connection`,
+    redis: `${server.redis_version}: ${where}; the Redis Cluster: 3 masters + 3 replicas of the local redis-server`,
+    client: `ioredis ${packageVersion("ioredis")} (the project's TCP store): one connection, or one per cluster node`,
   };
 }

@@ -2,37 +2,62 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { type BenchApp, composeBenchApp } from "./bench-app.js";
-import { type CellResult, measureInfoOverhead, runCell } from "./cell.js";
+import { type CellResult, cellName, runCell, runGrid } from "./cell.js";
+import { runClusterCells } from "./cluster-cell.js";
+import { countsAgree } from "./count-check.js";
 import { describeEnvironment } from "./environment.js";
 import { type Profile, readOptions, UsageError } from "./options.js";
-import { measureLargestPages } from "./page-size.js";
+import { measureLargestPages, type PageSizeResult } from "./page-size.js";
+import { runRebuildsBehindDelays } from "./rebuild-delay.js";
 import { openRedisTarget, type RedisTarget } from "./redis-target.js";
 import { renderReport } from "./report.js";
-import { cellName, checkTargets } from "./targets.js";
+import { checkTargets, type MeasuredRun } from "./targets.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
-/** Runs the matrix, prints (and in a full run writes) the report; the exit code says what went wrong, if anything. */
-async function runBench(profile: Profile, bench: BenchApp, target: RedisTarget): Promise<number> {
+/** The single-node matrix and the largest pages, with an app of its own on the target. */
+async function runSingleNode(
+  profile: Profile,
+  target: RedisTarget,
+): Promise<{ cells: CellResult[]; largestPages: PageSizeResult[] }> {
+  let bench: BenchApp | undefined;
+  try {
+    bench = await composeBenchApp(target.url);
+    const app = bench;
+    // A discarded first cell, so JIT and connection warm-up favour no measured cell (the first is the reference).
+    await runCell(app, target, profile, { posts: profile.posts[0], otherKeys: 0 });
+    progress("warm-up cell done");
+    const cells = await runGrid(profile, "", (cell) => runCell(app, target, profile, cell), progress);
+    return { cells, largestPages: await measureLargestPages(app, target) };
+  } finally {
+    bench?.close();
+  }
+}
+
+/** Every span whose client and server counts disagree, named; empty when the counting is sound. */
+function findMiscounts(run: MeasuredRun): string[] {
+  const spans = [
+    ...run.cells.flatMap((cell) => cell.countChecks.map((check) => ({ where: cellName(cell), check }))),
+    ...run.clusterCells.flatMap((cell) =>
+      cell.countChecks.map((check) => ({ where: `cluster ${cellName(cell)}`, check })),
+    ),
+    ...run.rebuilds.runs.map((rebuild) => ({ where: cellName(run.rebuilds), check: rebuild.countCheck })),
+  ];
+  return spans.filter(({ check }) => !countsAgree(check)).map(({ where, check }) => `${where} ${check.span}`);
+}
+
+/** Runs every section, prints (and in a full run writes) the report; the exit code says what went wrong, if anything. */
+async function runBench(profile: Profile, target: RedisTarget): Promise<number> {
   const started = performance.now();
   const environment = await describeEnvironment(target);
-  const infoOverhead = await measureInfoOverhead(target);
-  // A discarded first cell, so JIT and connection warm-up favour no measured cell (the first is the reference).
-  await runCell(bench, target, profile, { posts: profile.posts[0], otherKeys: 0 }, infoOverhead);
-  progress("warm-up cell done");
-  const cells: CellResult[] = [];
-  for (const otherKeys of profile.otherKeys) {
-    for (const posts of profile.posts) {
-      const cellStarted = performance.now();
-      cells.push(await runCell(bench, target, profile, { posts, otherKeys }, infoOverhead));
-      progress(`${cellName({ posts, otherKeys })}: ${((performance.now() - cellStarted) / 1000).toFixed(1)} s`);
-    }
-  }
-  const largestPages = await measureLargestPages(bench, target);
-  const targets = checkTargets(cells, largestPages);
+  const { cells, largestPages } = await runSingleNode(profile, target);
+  const rebuilds = await runRebuildsBehindDelays(target, profile, progress);
+  const clusterCells = await runClusterCells(profile, progress);
+  const run: MeasuredRun = { cells, clusterCells, rebuilds, largestPages };
+  const targets = checkTargets(run);
   const durationSeconds = (performance.now() - started) / 1000;
-  const markdown = renderReport({ profile: profile.name, environment, cells, largestPages, targets, durationSeconds });
+  const markdown = renderReport({ ...run, profile: profile.name, environment, targets, durationSeconds });
   process.stdout.write(`${markdown}\n`);
   if (profile.outFile) {
     const path = resolve(ROOT, profile.outFile);
@@ -41,9 +66,9 @@ async function runBench(profile: Profile, bench: BenchApp, target: RedisTarget):
     progress(`Wrote ${profile.outFile}`);
   }
 
-  const miscounted = cells.filter((cell) => cell.countCheck.client !== cell.countCheck.server);
+  const miscounted = findMiscounts(run);
   if (miscounted.length > 0) {
-    progress(`Command counts disagree with the server in ${miscounted.map(cellName).join("; ")}: the bench is broken.`);
+    progress(`Command counts disagree with the server in ${miscounted.join("; ")}: the bench is broken.`);
     return 1;
   }
   const failed = targets.filter((t) => !t.pass);
@@ -59,12 +84,9 @@ async function main(): Promise<number> {
   // The handlers log one line per request; thousands of stdout writes would be measured along with the feed.
   console.log = () => {};
   const target = await openRedisTarget(redisUrl);
-  let bench: BenchApp | undefined;
   try {
-    bench = await composeBenchApp(target.url);
-    return await runBench(profile, bench, target);
+    return await runBench(profile, target);
   } finally {
-    bench?.close();
     await target.close();
   }
 }

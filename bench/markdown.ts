@@ -7,3 +7,16 @@ export const ratio = (value: number) => (value >= 0.1 ? value.toFixed(2) : value
 export const range = (r: Range) => (r.min === r.max ? num(r.min) : `${num(r.min)}–${num(r.max)}`);
 export const row = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
 export const header = (names: string[], align: string[]) => [row(names), row(align)];
+
+/** A report section: heading, the prose under it, then a table of `columns` ([name, alignment]) and its rows. */
+export const section = (title: string, prose: string[], columns: [string, string][], rows: string[]) => [
+  `## ${title}`,
+  "",
+  ...(prose.length > 0 ? [...prose, ""] : []),
+  ...header(
+    columns.map(([name]) => name),
+    columns.map(([, align]) => align),
+  ),
+  ...rows,
+  "",
+];

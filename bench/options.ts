@@ -10,12 +10,18 @@ export interface Profile {
   project: { samples: number; warmup: number };
   baseline: { samples: number; warmup: number };
   writes: { samples: number; warmup: number };
+  /** Cells on a local Redis Cluster (3 masters): page and post costs, measured like the single-node ones. */
+  cluster: { posts: number[]; otherKeys: number[] };
+  /** A lost index rebuilt by successive readers: N posts among M other keys, behind each one-way delay. */
+  rebuild: { posts: number; otherKeys: number; oneWayDelaysMs: number[] };
   /** Where the markdown goes; the smoke run only prints it, so the committed results are never a smoke run's. */
   outFile?: string;
 }
 
 // Sample counts chosen so the full matrix takes a few minutes on 2 cores: the baseline's heaviest cell costs
-// ~0.3 s per request, the project's ~0.5 ms, so the project gets far more samples for a stable p95.
+// ~0.3 s per request, the project's ~0.5 ms, so the project gets far more samples for a stable p95. The rebuild
+// walks a million keys (the scale where it needs several readers) behind no delay, a same-region and a
+// cross-region link.
 const FULL: Profile = {
   name: "full",
   posts: [100, 1000, 10_000],
@@ -23,6 +29,8 @@ const FULL: Profile = {
   project: { samples: 1000, warmup: 100 },
   baseline: { samples: 30, warmup: 3 },
   writes: { samples: 500, warmup: 50 },
+  cluster: { posts: [1000, 10_000], otherKeys: [0, 200_000] },
+  rebuild: { posts: 1000, otherKeys: 1_000_000, oneWayDelaysMs: [0, 5, 25] },
   outFile: "docs/benchmarks.md",
 };
 
@@ -33,6 +41,8 @@ const SMOKE: Profile = {
   project: { samples: 30, warmup: 5 },
   baseline: { samples: 3, warmup: 1 },
   writes: { samples: 20, warmup: 2 },
+  cluster: { posts: [50], otherKeys: [2000] },
+  rebuild: { posts: 200, otherKeys: 20_000, oneWayDelaysMs: [5] },
 };
 
 export interface BenchOptions {

@@ -49,8 +49,3 @@ export async function readInfo(admin: Redis, section: string): Promise<Record<st
   }
   return fields;
 }
-
-/** Commands the server has processed in total, from every client (the bench's own INFO calls included). */
-export async function commandsProcessed(admin: Redis): Promise<number> {
-  return Number((await readInfo(admin, "stats")).total_commands_processed);
-}

@@ -1,24 +1,22 @@
 // Renders a run as markdown: environment, method and targets, then the data tables.
-import type { CellResult } from "./cell.js";
+import { REBUILD_SLICE_MS } from "../lib/feed-rebuild.js";
 import type { Environment } from "./environment.js";
 import { header, row } from "./markdown.js";
-import type { PageSizeResult } from "./page-size.js";
+import { INCOMPLETE_CACHE_CONTROL } from "./rebuild-delay.js";
+import { renderCluster, renderCountCheck, renderRebuilds } from "./report-cluster-rebuild.js";
 import {
   CROSS_REGION_MS,
-  renderCountCheck,
   renderModel,
   renderPageSizes,
   renderReads,
   renderWrites,
   SAME_REGION_MS,
 } from "./report-tables.js";
-import type { TargetCheck } from "./targets.js";
+import type { MeasuredRun, TargetCheck } from "./targets.js";
 
-export interface RunReport {
+export interface RunReport extends MeasuredRun {
   profile: string;
   environment: Environment;
-  cells: CellResult[];
-  largestPages: PageSizeResult[];
   targets: TargetCheck[];
   durationSeconds: number;
 }
@@ -43,20 +41,7 @@ export function renderReport(report: RunReport): string {
     row(["Redis", env.redis]),
     row(["Client", env.client]),
     "",
-    "## Method",
-    "",
-    `- N live posts (~${postBytes} bytes of JSON each, written with the store's own \`publishPost\`) among M unrelated keys`,
-    "  (`session:*` strings with a TTL, `chat:*:messages` lists, `chat:*:meta` hashes), in the same database.",
-    "- project: `GET /api/feed` through the exported handler (`new Request(...)`), one request at a time, timed to the",
-    "  last byte of the body. Deep page: the page after the post halfway down the feed, by cursor.",
-    "- recipe: the owner's literal recipe in the same process on the same data and client: `SCAN 0 MATCH feed:*",
-    "  COUNT 100` until the cursor is 0, `MGET` of each batch, `JSON.parse`, sort by `createdAt` descending, slice",
-    "  (a deep page slices at the same offset).",
-    "- RT = round trips, cmds = Redis commands per request (MULTI/EXEC included), counted exactly on the client and",
-    "  checked against the server's `INFO stats` total for each cell (last table). Request log lines are discarded.",
-    `- Upstash model: loopback median + RT × ${SAME_REGION_MS} ms (same region) or × ${CROSS_REGION_MS} ms (cross-region).`,
-    "- Memory per live post: `INFO memory` used_memory after seeding the posts minus before, divided by N.",
-    "",
+    ...renderMethod(postBytes),
     "## Targets",
     "",
     ...header(["target", "measured", "result"], ["---", "---", "---"]),
@@ -66,6 +51,37 @@ export function renderReport(report: RunReport): string {
     ...renderModel(report.cells),
     ...renderWrites(report.cells),
     ...renderPageSizes(report.largestPages),
-    ...renderCountCheck(report.cells),
+    ...renderCluster(report.clusterCells),
+    ...renderRebuilds(report.rebuilds),
+    ...renderCountCheck(report.cells, report.clusterCells, report.rebuilds),
   ].join("\n");
+}
+
+function renderMethod(postBytes: number): string[] {
+  return [
+    "## Method",
+    "",
+    `- N live posts (~${postBytes} bytes of JSON each, written with the store's own \`publishPost\`) among M unrelated keys`,
+    "  (`session:*` strings with a TTL, `chat:*:messages` lists, `chat:*:meta` hashes), in the same database.",
+    "- project: `GET /api/feed` through the exported handler (`new Request(...)`), one request at a time, timed to the",
+    "  last byte of the body. Deep page: the page after the post halfway down the feed, by cursor. The app is composed",
+    "  from a literal environment with `RATE_LIMIT=off`, its store wrapped in the same guard as in production.",
+    "- recipe: the owner's literal recipe in the same process on the same data and client: `SCAN 0 MATCH feed:*",
+    "  COUNT 100` until the cursor is 0, `MGET` of each batch, `JSON.parse`, sort by `createdAt` descending, slice",
+    "  (a deep page slices at the same offset).",
+    "- RT = sequential round trips: a command sent while none of the client's commands awaits a reply (on any of its",
+    "  connections) starts one; commands sent while replies are outstanding ride along. A pipeline or MULTI is one RT,",
+    "  and so are pipelines sent at once to several cluster masters. Pages and posts count as before (one RT per lone",
+    "  command or pipeline); a rebuild counts fewer than before, because each save overlaps the next SCAN.",
+    "- cmds = Redis commands sent per request (MULTI/EXEC included; a script is one command, EVALSHA). Both counts are",
+    "  taken on the client, on every node connection, and checked against the servers' `INFO commandstats` (last table).",
+    "- Redis Cluster: 3 masters and 3 replicas on this machine, started by the bench; the app uses the client",
+    "  `REDIS_CLUSTER=true` selects. No recipe there: its single SCAN cursor cannot walk a cluster.",
+    `- Rebuild: a reader that finds the index without its marker walks the keyspace by SCAN for at most ${REBUILD_SLICE_MS} ms`,
+    `  under a lease, saves its cursor and answers (\`${INCOMPLETE_CACHE_CONTROL}\`); the next reader resumes. The delay runs put`,
+    "  a TCP proxy between the app and Redis that adds the one-way delay to every chunk, in each direction.",
+    `- Upstash model: loopback median + RT × ${SAME_REGION_MS} ms (same region) or × ${CROSS_REGION_MS} ms (cross-region).`,
+    "- Memory per live post: `INFO memory` used_memory after seeding the posts minus before, divided by N.",
+    "",
+  ];
 }

@@ -1,5 +1,5 @@
 // Test data: live posts written through the project's own store, and the rest of a chat app's keys, by pipeline.
-import type { Redis } from "ioredis";
+import { Cluster, type Redis } from "ioredis";
 import { nanoid } from "nanoid";
 import { INDEX_KEY, indexTtlSeconds, postKey, removedKey } from "../lib/feed-keys.js";
 import { ownerFolder } from "../lib/media.js";
@@ -78,30 +78,28 @@ export async function seedPosts(
   return entries;
 }
 
-/**
- * `count` keys of the rest of the app: sessions (strings with a TTL), chat histories (lists) and room metadata
- * (hashes), none under `feed:*`, all of which every SCAN step has to walk past.
- */
-export async function seedUnrelatedKeys(admin: Redis, count: number): Promise<void> {
-  let pipeline = admin.pipeline();
-  let queued = 0;
-  for (let i = 0; i < count; i += 1) {
-    const kind = i % 10;
-    if (kind < 5) pipeline.set(`session:${i}`, `{"userId":"user_${i % 997}","device":"ios"}`, "EX", 86_400);
-    else if (kind < 8) pipeline.rpush(`chat:${i}:messages`, "hi", "how are you?", "see you at 8");
-    else pipeline.hset(`chat:${i}:meta`, "title", `Room ${i}`, "owner", `user_${i % 997}`, "members", "12");
-    queued += 1;
-    if (queued === PIPELINE_SIZE) {
-      await execOrThrow(pipeline);
-      pipeline = admin.pipeline();
-      queued = 0;
-    }
-  }
-  if (queued > 0) await execOrThrow(pipeline);
+/** One key of the rest of the app: a session (string with a TTL), a chat history (list) or room metadata (hash). */
+function unrelatedKeyCommand(i: number): [string, ...(string | number)[]] {
+  const kind = i % 10;
+  if (kind < 5) return ["set", `session:${i}`, `{"userId":"user_${i % 997}","device":"ios"}`, "EX", 86_400];
+  if (kind < 8) return ["rpush", `chat:${i}:messages`, "hi", "how are you?", "see you at 8"];
+  return ["hset", `chat:${i}:meta`, "title", `Room ${i}`, "owner", `user_${i % 997}`, "members", "12"];
 }
 
-async function execOrThrow(pipeline: ReturnType<Redis["pipeline"]>): Promise<void> {
-  const results = (await pipeline.exec()) ?? [];
-  const failed = results.find(([error]) => error);
-  if (failed) throw failed[0];
+/**
+ * `count` keys of the rest of the app, none under `feed:*`, all of which every SCAN step has to walk past. On one
+ * node they go in pipelines; a cluster client (with auto-pipelining) batches each group per master by itself.
+ */
+export async function seedUnrelatedKeys(admin: Redis | Cluster, count: number): Promise<void> {
+  for (let start = 0; start < count; start += PIPELINE_SIZE) {
+    const batch = Array.from({ length: Math.min(PIPELINE_SIZE, count - start) }, (_, k) => start + k);
+    if (admin instanceof Cluster) {
+      await Promise.all(batch.map((i) => admin.call(...unrelatedKeyCommand(i))));
+      continue;
+    }
+    const pipeline = admin.pipeline();
+    for (const i of batch) pipeline.call(...unrelatedKeyCommand(i));
+    const failed = ((await pipeline.exec()) ?? []).find(([error]) => error);
+    if (failed) throw failed[0];
+  }
 }
