@@ -1,8 +1,8 @@
 // Guards admin endpoints: one long shared ADMIN_TOKEN compared in constant time; disabled while it is unset or short.
 import { createHash, timingSafeEqual } from "node:crypto";
 import { bearerToken } from "./auth.js";
+import { clientAddress } from "./client-address.js";
 import { HttpError } from "./errors.js";
-import { clientAddress } from "./rate-limit.js";
 
 // A shorter shared secret could be guessed over HTTP; 32 random characters are far beyond that.
 export const MIN_ADMIN_TOKEN_CHARS = 32;
@@ -18,8 +18,11 @@ export interface AdminCaller {
 
 const sha256 = (text: string): Buffer => createHash("sha256").update(text).digest();
 
-/** The caller, or a 503 (disabled), 401 (no token) or 403 (wrong token); never a 500. */
-export function requireAdmin(request: Request, adminToken: string | undefined): AdminCaller {
+/**
+ * The caller, or a 503 (disabled), 401 (no token) or 403 (wrong token); never a 500. `trustProxy` is the config's:
+ * without a trusted proxy the audit address is "unknown", never one the caller could have made up.
+ */
+export function requireAdmin(request: Request, adminToken: string | undefined, trustProxy: boolean): AdminCaller {
   if (!adminToken || adminToken.length < MIN_ADMIN_TOKEN_CHARS) {
     throw new HttpError(
       503,
@@ -40,7 +43,7 @@ export function requireAdmin(request: Request, adminToken: string | undefined): 
   }
   return {
     tokenId: expected.toString("hex").slice(0, TOKEN_ID_CHARS),
-    address: clientAddress(request),
+    address: clientAddress(request, trustProxy),
     userAgent: request.headers.get("user-agent"),
   };
 }

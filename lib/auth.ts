@@ -11,12 +11,30 @@ export type VerifyToken = (token: string) => Promise<Identity>;
 
 // Asymmetric algorithms only for JWKS, so a public key can never be used as an HMAC secret.
 const JWKS_ALGORITHMS = ["RS256", "ES256"];
+// A token without `exp` would be valid forever: one leak would then last as long as the signing key.
+const REQUIRED_CLAIMS = ["exp"];
+// Hosts' clocks drift by seconds: without this slack a fresh token's `iat` can look "in the future" to us.
+const CLOCK_TOLERANCE_SECONDS = 5;
+// Ids go into hashes, keys and logs; 256 fits any real identity provider's subject with room to spare.
+const MAX_SUBJECT_CHARS = 256;
 const MAX_USERNAME_CHARS = 64;
+// What a token with no usable name claim is shown as (and has always been).
+const FALLBACK_USERNAME = "anonymous";
+const CONTROL_CHARACTER = /[\u0000-\u001F\u007F-\u009F]/;
+// Controls, bidi overrides and isolates, and zero-width characters: invisible, or able to reorder the text around a
+// name, so a name could pass for another one or disguise what is shown after it.
+const HIDDEN_OR_REORDERING = /[\u0000-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/g;
 // Dev sign-ins last a working day; they only exist where no real auth is configured.
 const DEV_TOKEN_LIFETIME = "12h";
 
 export function createTokenVerifier(auth: AuthConfig): VerifyToken {
-  const claims = auth.kind === "dev" ? {} : { issuer: auth.issuer, audience: auth.audience };
+  const claims = {
+    ...(auth.kind === "dev" ? {} : { issuer: auth.issuer, audience: auth.audience }),
+    requiredClaims: REQUIRED_CLAIMS,
+    // jose measures the age from `iat` and refuses a token without one while this is set.
+    maxTokenAge: auth.maxTokenAgeSeconds,
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+  };
   let verify: (token: string) => Promise<{ payload: JWTPayload }>;
   if (auth.kind === "jwks") {
     // Created once: the key set is cached and refetched only for unknown key ids.
@@ -43,15 +61,27 @@ export function createTokenVerifier(auth: AuthConfig): VerifyToken {
 }
 
 function identityFrom(payload: JWTPayload): Identity {
-  if (typeof payload.sub !== "string" || payload.sub === "") throw unauthorized("The token has no subject.");
-  const name = [payload.username, payload.preferred_username, payload.name].find(
-    (value): value is string => typeof value === "string" && value.trim() !== "",
-  );
-  const username = (name ?? "anonymous")
-    .replace(/[\u0000-\u001F\u007F-\u009F]/g, "")
-    .trim()
-    .slice(0, MAX_USERNAME_CHARS);
-  return { userId: payload.sub, username: username || "anonymous" };
+  const { sub } = payload;
+  const subjectOk =
+    typeof sub === "string" && !CONTROL_CHARACTER.test(sub) && isLengthBetween(sub, 1, MAX_SUBJECT_CHARS);
+  if (!subjectOk) throw unauthorized("The token has no usable subject.");
+  // The first name claim with something left once cleaned; one that cleans to nothing counts as absent.
+  const username = [payload.username, payload.preferred_username, payload.name]
+    .map((claim) => (typeof claim === "string" ? cleanUsername(claim) : ""))
+    .find((name) => name !== "");
+  return { userId: sub, username: username ?? FALLBACK_USERNAME };
+}
+
+/** A display name without hidden or reordering characters, trimmed and cut to 64 characters; "" if nothing is left. */
+export function cleanUsername(raw: string): string {
+  const visible = raw.replace(HIDDEN_OR_REORDERING, "").trim();
+  // Cut by code points, so an emoji's surrogate pair is never split.
+  return Array.from(visible).slice(0, MAX_USERNAME_CHARS).join("").trimEnd();
+}
+
+function isLengthBetween(text: string, min: number, max: number): boolean {
+  const codePoints = Array.from(text).length;
+  return codePoints >= min && codePoints <= max;
 }
 
 function unauthorized(message: string): HttpError {

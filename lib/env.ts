@@ -12,10 +12,14 @@ export type RedisConfig =
   | { kind: "cluster"; url: string }
   | { kind: "memory" };
 
-export type AuthConfig =
+export type AuthConfig = (
   | { kind: "secret"; secret: string; issuer?: string; audience?: string }
   | { kind: "jwks"; jwksUrl: string; issuer?: string; audience?: string }
-  | { kind: "dev"; secret: string };
+  | { kind: "dev"; secret: string }
+) & {
+  /** Seconds after a token's `iat` when it is refused however far off its `exp` is; unset means `exp` alone decides. */
+  maxTokenAgeSeconds?: number;
+};
 
 export interface MediaConfig {
   cloudName: string;
@@ -33,6 +37,12 @@ export interface MediaConfig {
 export interface Config {
   production: boolean;
   port: number;
+  /** The local dev server's listening address. */
+  host: string;
+  /** True behind a proxy that sets X-Forwarded-For / X-Real-IP (Vercel, or TRUST_PROXY=true); else they are ignored. */
+  trustProxy: boolean;
+  /** DEV_SIGN_IN as set: true forces the dev sign-in on, false off; unset lets the dev server decide. */
+  devSignIn?: boolean;
   redis: RedisConfig;
   redisTimeoutMs: number;
   media: MediaConfig;
@@ -74,11 +84,28 @@ const url = (protocols: string[]) =>
     .optional();
 const flag = z.enum(["true", "false", "1", "0"]).optional();
 const perMinute = (fallback: number) => z.coerce.number().int().min(0).max(100_000).default(fallback);
+const isOn = (value: string | undefined) => value === "true" || value === "1";
+const SECONDS_PER_UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+// A whole number and one unit, turned into seconds: nothing like "1.5 hours" left for jose to interpret.
+const duration = z
+  .string()
+  .regex(/^[1-9][0-9]{0,5}[smhd]$/, "must be a duration such as 3600s, 90m, 24h or 7d")
+  .transform((value) => Number(value.slice(0, -1)) * SECONDS_PER_UNIT[value.slice(-1)])
+  .optional();
 
 const EnvSchema = z.object({
   NODE_ENV: optional,
   VERCEL_ENV: optional,
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // Loopback by default: the dev server's sign-in lets anyone who reaches it post as anyone.
+  HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:-]+$/, "must be an address to listen on, such as 127.0.0.1, 0.0.0.0 or ::")
+    .default("127.0.0.1"),
+  // Vercel sets VERCEL=1; its edge overwrites X-Forwarded-For and X-Real-IP, so they can be trusted there.
+  VERCEL: optional,
+  TRUST_PROXY: flag,
+  DEV_SIGN_IN: flag,
   UPSTASH_REDIS_REST_URL: url(["https:", "http:"]),
   UPSTASH_REDIS_REST_TOKEN: optional,
   KV_REST_API_URL: url(["https:", "http:"]),
@@ -118,6 +145,7 @@ const EnvSchema = z.object({
   AUTH_JWKS_URL: url(["https:", "http:"]),
   AUTH_JWT_ISSUER: optional,
   AUTH_JWT_AUDIENCE: optional,
+  AUTH_MAX_TOKEN_AGE: duration,
 });
 type Env = z.infer<typeof EnvSchema>;
 
@@ -145,6 +173,9 @@ export function loadConfig(source: EnvSource = readEnvironment()): Config {
   const config: Config = {
     production,
     port: env.PORT,
+    host: env.HOST,
+    trustProxy: env.VERCEL === "1" || isOn(env.TRUST_PROXY),
+    devSignIn: env.DEV_SIGN_IN === undefined ? undefined : isOn(env.DEV_SIGN_IN),
     redis: readRedis(env, production, problems),
     redisTimeoutMs: env.REDIS_TIMEOUT_MS,
     media: readMedia(env, production, problems),
@@ -226,9 +257,10 @@ function readMedia(env: Env, production: boolean, problems: string[]): MediaConf
 
 function readAuth(env: Env, production: boolean, problems: string[]): AuthConfig {
   const claims = { issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE };
+  const maxAge = { maxTokenAgeSeconds: env.AUTH_MAX_TOKEN_AGE };
   if (env.AUTH_JWT_SECRET && env.AUTH_JWKS_URL) problems.push("set only one of AUTH_JWT_SECRET and AUTH_JWKS_URL");
-  if (env.AUTH_JWT_SECRET) return { kind: "secret", secret: env.AUTH_JWT_SECRET, ...claims };
-  if (env.AUTH_JWKS_URL) return { kind: "jwks", jwksUrl: env.AUTH_JWKS_URL, ...claims };
+  if (env.AUTH_JWT_SECRET) return { kind: "secret", secret: env.AUTH_JWT_SECRET, ...claims, ...maxAge };
+  if (env.AUTH_JWKS_URL) return { kind: "jwks", jwksUrl: env.AUTH_JWKS_URL, ...claims, ...maxAge };
   if (production) problems.push("Auth is not configured: set AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL");
-  return { kind: "dev", secret: DEV_AUTH_SECRET };
+  return { kind: "dev", secret: DEV_AUTH_SECRET, ...maxAge };
 }

@@ -74,6 +74,10 @@ export function encodeCursor(entry: IndexEntry): string {
 
 export function decodeCursor(cursor: string): IndexEntry {
   const match = CURSOR_PATTERN.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  if (!match) throw new HttpError(400, "invalid_cursor", "The cursor is not one this API returned.");
-  return { score: Number(match[1]), id: match[2] };
+  const entry = match ? { score: Number(match[1]), id: match[2] } : undefined;
+  // Node's base64url decoder skips padding, spaces and junk: only the exact string we would issue is one we issued.
+  if (!entry || encodeCursor(entry) !== cursor) {
+    throw new HttpError(400, "invalid_cursor", "The cursor is not one this API returned.");
+  }
+  return entry;
 }

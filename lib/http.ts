@@ -9,14 +9,28 @@ export type Handler = (request: Request) => Promise<Response>;
 const METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"] as const;
 type Method = (typeof METHODS)[number];
 
+type RouteHandlers = Partial<Record<"GET" | "POST" | "DELETE", Handler>>;
+
 // Well under Vercel's 4.5 MB request limit: a post is a caption (≤ 2,200 characters) plus Cloudinary's upload JSON.
 export const MAX_BODY_BYTES = 32 * 1024;
+// Ids from the edge or the caller are echoed and logged: only a plain token, so no markup and no forged log fields.
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9:_.-]{1,128}$/;
+// Labels that name UTF-8 (the WHATWG Encoding Standard's); JSON must be UTF-8 (RFC 8259), so any other is refused.
+const UTF8_LABELS = new Set(["utf-8", "utf8"]);
+// Fatal: a byte that is not UTF-8 makes the body a 400 instead of a silently stored U+FFFD.
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** `{ GET, POST }` as one export per method Vercel routes (see routeHandler). */
+export function route(handlers: RouteHandlers): Record<Method, Handler> {
+  const handler = routeHandler(handlers);
+  return Object.fromEntries(METHODS.map((method) => [method, handler])) as Record<Method, Handler>;
+}
 
 /**
- * Turns `{ GET, POST }` into a handler for every method Vercel routes, so unsupported methods get a JSON 405 with
- * `Allow` (Vercel's own 405 is plain text), and every response gets the same headers and one log line.
+ * One handler for every method: unsupported methods get a JSON 405 with `Allow` (Vercel's own 405 is plain text),
+ * and every response gets the same headers and one log line.
  */
-export function route(handlers: Partial<Record<"GET" | "POST" | "DELETE", Handler>>): Record<Method, Handler> {
+export function routeHandler(handlers: RouteHandlers): Handler {
   const allowed = Object.keys(handlers).flatMap((method) => (method === "GET" ? ["GET", "HEAD"] : [method]));
   const allow = [...allowed, "OPTIONS"].join(", ");
   const dispatch = async (request: Request): Promise<Response> => {
@@ -26,9 +40,9 @@ export function route(handlers: Partial<Record<"GET" | "POST" | "DELETE", Handle
     const response = await handler(request);
     return request.method === "HEAD" ? new Response(null, response) : response;
   };
-  const wrapped: Handler = async (request) => {
+  return async (request) => {
     const started = performance.now();
-    const requestId = request.headers.get("x-vercel-id") ?? randomUUID();
+    const requestId = requestIdOf(request);
     let response: Response;
     let cors: Record<string, string> = {};
     try {
@@ -38,12 +52,23 @@ export function route(handlers: Partial<Record<"GET" | "POST" | "DELETE", Handle
       response = toErrorResponse(error, requestId);
     }
     for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
+    // A write's answer and an error are about one request at one moment: no cache, shared or private, may keep them.
+    if (request.method === "POST" || request.method === "DELETE" || response.status >= 400) {
+      response.headers.set("Cache-Control", "no-store");
+    }
     response.headers.set("X-Content-Type-Options", "nosniff");
     response.headers.set("X-Request-Id", requestId);
     logRequest(request, response.status, started, requestId);
     return response;
   };
-  return Object.fromEntries(METHODS.map((method) => [method, wrapped])) as Record<Method, Handler>;
+}
+
+/** The edge's id (Vercel), or the caller's, when it is a plain token; otherwise a fresh one. */
+function requestIdOf(request: Request): string {
+  const given = [request.headers.get("x-vercel-id"), request.headers.get("x-request-id")].find(
+    (id): id is string => id !== null && REQUEST_ID_PATTERN.test(id),
+  );
+  return given ?? randomUUID();
 }
 
 function logRequest(request: Request, status: number, started: number, requestId: string): void {
@@ -58,10 +83,7 @@ export function json(data: unknown, status = 200, headers: Record<string, string
 
 /** Reads a JSON body of bounded size and validates it; every failure is a 4xx and nothing downstream runs. */
 export async function readJson<T extends z.ZodType>(request: Request, schema: T): Promise<z.infer<T>> {
-  const type = request.headers.get("content-type") ?? "";
-  if (!/^application\/json\s*(;|$)/i.test(type)) {
-    throw new HttpError(415, "unsupported_media_type", "Send the body as application/json.");
-  }
+  requireJsonContentType(request.headers.get("content-type") ?? "");
   const declared = Number(request.headers.get("content-length") ?? 0);
   if (declared > MAX_BODY_BYTES) throw bodyTooLarge();
   const text = await readText(request);
@@ -74,6 +96,26 @@ export async function readJson<T extends z.ZodType>(request: Request, schema: T)
   return validate(schema, body);
 }
 
+/** `application/json`, with no charset or a UTF-8 one (any case, quoted or not); anything else is a 415. */
+function requireJsonContentType(header: string): void {
+  const [type, ...parameters] = header.split(";");
+  if (type.trim().toLowerCase() !== "application/json") {
+    throw new HttpError(415, "unsupported_media_type", "Send the body as application/json.");
+  }
+  for (const parameter of parameters) {
+    const [name, ...value] = parameter.split("=");
+    if (name.trim().toLowerCase() !== "charset") continue;
+    const charset = value
+      .join("=")
+      .trim()
+      .replace(/^"(.*)"$/, "$1")
+      .toLowerCase();
+    if (!UTF8_LABELS.has(charset)) {
+      throw new HttpError(415, "unsupported_media_type", "Send the body as UTF-8 (charset=utf-8, or no charset).");
+    }
+  }
+}
+
 async function readText(request: Request): Promise<string> {
   if (!request.body) return "";
   const chunks: Uint8Array[] = [];
@@ -83,7 +125,11 @@ async function readText(request: Request): Promise<string> {
     if (size > MAX_BODY_BYTES) throw bodyTooLarge();
     chunks.push(chunk);
   }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  try {
+    return STRICT_UTF8.decode(Buffer.concat(chunks));
+  } catch {
+    throw new HttpError(400, "invalid_json", "The body is not valid UTF-8.");
+  }
 }
 
 function bodyTooLarge(): HttpError {

@@ -32,8 +32,3 @@ export async function enforceRateLimit(action: keyof RateLimits, subject: string
     "Retry-After": String(retryAfter),
   });
 }
-
-/** The caller's address as Vercel's edge reports it (the first X-Forwarded-For hop); "unknown" locally. */
-export function clientAddress(request: Request): string {
-  return request.headers.get("x-real-ip") ?? request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() ?? "unknown";
-}

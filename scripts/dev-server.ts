@@ -3,11 +3,10 @@ import { readdir, readFile } from "node:fs/promises";
 import { extname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
-import { nanoid } from "nanoid";
 import { createApp, useApp } from "../lib/app.js";
-import { issueDevToken } from "../lib/auth.js";
 import { ConfigError, loadConfig } from "../lib/env.js";
 import { errorJson } from "../lib/errors.js";
+import { createDevSignIn, DEV_SIGN_IN_PATH } from "./dev-sign-in.js";
 import { createLocalCloudinary } from "./local-cloudinary.js";
 
 type Handler = (request: Request) => Promise<Response>;
@@ -71,23 +70,12 @@ async function main(): Promise<void> {
   useApp(app);
   const routes = await loadRoutes(join(ROOT, "api"));
   const localMedia = config.media.local ? createLocalCloudinary(config.media, join(ROOT, ".local-media")) : undefined;
-
-  // Dev sign-in: only where no real auth is configured; deployments never serve this route.
-  async function signIn(request: Request): Promise<Response> {
-    if (config.auth.kind !== "dev") return errorJson(404, "not_found", "Sign in through the host app.");
-    if (request.method === "GET") return Response.json({ enabled: true });
-    if (request.method !== "POST")
-      return errorJson(405, "method_not_allowed", "Use GET or POST.", { Allow: "GET, POST" });
-    const body = (await request.json().catch(() => ({}))) as { name?: unknown };
-    const username = typeof body.name === "string" ? body.name.trim().slice(0, 64) : "";
-    if (!username) return errorJson(400, "invalid_request", "name: enter a name");
-    const identity = { userId: `dev-${nanoid(10)}`, username };
-    return Response.json({ token: await issueDevToken(config.auth.secret, identity), user: identity });
-  }
+  // Deployments never serve this route; the dev server serves it only where it cannot reach real services unasked.
+  const signIn = createDevSignIn(config);
 
   async function route(request: Request): Promise<Response> {
     const { pathname } = new URL(request.url);
-    if (pathname === "/api/dev/sign-in") return signIn(request);
+    if (pathname === DEV_SIGN_IN_PATH && signIn.handler) return signIn.handler(request);
     const media = await localMedia?.(request);
     if (media) return media;
     const route = routes.find((candidate) => candidate.pattern.test(pathname));
@@ -104,10 +92,12 @@ async function main(): Promise<void> {
     return response;
   }
 
-  serve({ fetch, port: config.port }, () => {
+  serve({ fetch, port: config.port, hostname: config.host }, () => {
     const store = config.redis.kind === "memory" ? "in-process store" : `Redis (${config.redis.kind})`;
     const media = config.media.local ? "local media store (.local-media/)" : `Cloudinary (${config.media.cloudName})`;
-    console.log(`Feed dev server on http://localhost:${config.port} · ${store} · ${media} · auth: ${config.auth.kind}`);
+    const where = `http://localhost:${config.port} (listening on ${config.host})`;
+    console.log(`Feed dev server on ${where} · ${store} · ${media} · auth: ${config.auth.kind}`);
+    if (signIn.notice) console.log(signIn.notice);
   });
 }
 

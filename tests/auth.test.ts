@@ -88,6 +88,7 @@ describe("JWKS tokens", () => {
     const good = await new SignJWT({ sub: "u1", username: "ada" })
       .setProtectedHeader({ alg: "RS256", kid: "k1" })
       .setAudience("feed")
+      .setExpirationTime("1h")
       .sign(privateKey);
     expect(await verify(good)).toEqual({ userId: "u1", username: "ada" });
     const wrongAudience = await new SignJWT({ sub: "u1" })

@@ -128,6 +128,54 @@ describe("loadConfig", () => {
   });
 });
 
+describe("loadConfig: tokens, addresses and the dev server", () => {
+  it("reads AUTH_MAX_TOKEN_AGE as seconds, and leaves it unset by default", () => {
+    const maxAge = (value: string) => loadConfig({ AUTH_JWT_SECRET: "x".repeat(32), AUTH_MAX_TOKEN_AGE: value });
+    expect(maxAge("24h").auth.maxTokenAgeSeconds).toBe(86_400);
+    expect(maxAge("90m").auth.maxTokenAgeSeconds).toBe(5400);
+    expect(maxAge("3600s").auth.maxTokenAgeSeconds).toBe(3600);
+    expect(maxAge("7d").auth.maxTokenAgeSeconds).toBe(604_800);
+    expect(loadConfig({}).auth.maxTokenAgeSeconds).toBeUndefined();
+  });
+
+  it.each(["24", "1.5h", "24 hours", "0s", "-5m", "1h30m"])(
+    "refuses AUTH_MAX_TOKEN_AGE=%s with a clear message",
+    (value) => {
+      expect(problemsOf({ AUTH_MAX_TOKEN_AGE: value })).toEqual([
+        "AUTH_MAX_TOKEN_AGE: must be a duration such as 3600s, 90m, 24h or 7d",
+      ]);
+    },
+  );
+
+  it("trusts proxy headers only on Vercel (VERCEL=1) or with TRUST_PROXY=true", () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ VERCEL: "1" }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: "true" }).trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: "false" }).trustProxy).toBe(false);
+    expect(problemsOf({ TRUST_PROXY: "yes" })[0]).toMatch(/^TRUST_PROXY:/);
+  });
+
+  it("binds the dev server to 127.0.0.1 unless HOST says otherwise, and reads DEV_SIGN_IN as on, off or unset", () => {
+    expect(loadConfig({}).host).toBe("127.0.0.1");
+    expect(loadConfig({ HOST: "0.0.0.0" }).host).toBe("0.0.0.0");
+    expect(loadConfig({ HOST: "::" }).host).toBe("::");
+    expect(problemsOf({ HOST: "http://0.0.0.0/" })[0]).toMatch(/^HOST: must be an address to listen on/);
+    expect(loadConfig({}).devSignIn).toBeUndefined();
+    expect(loadConfig({ DEV_SIGN_IN: "true" }).devSignIn).toBe(true);
+    expect(loadConfig({ DEV_SIGN_IN: "0" }).devSignIn).toBe(false);
+  });
+
+  it("names every bad new setting in one message", () => {
+    const problems = problemsOf({ AUTH_MAX_TOKEN_AGE: "soon", HOST: "a b", TRUST_PROXY: "maybe", DEV_SIGN_IN: "on" });
+    expect(problems.map((p) => p.split(":")[0]).sort()).toEqual([
+      "AUTH_MAX_TOKEN_AGE",
+      "DEV_SIGN_IN",
+      "HOST",
+      "TRUST_PROXY",
+    ]);
+  });
+});
+
 describe(".env.example", () => {
   it("copied as it is, is a valid local configuration", () => {
     const config = loadConfig(parseEnv(readFileSync(".env.example", "utf8")));

@@ -2,11 +2,10 @@
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
 import * as feed from "../api/feed/index.js";
-import * as uploadSignature from "../api/feed/upload-signature.js";
 import { MAX_BODY_BYTES } from "../lib/http.js";
 import type { CloudinaryUpload } from "../lib/schemas.js";
 import type { MemoryStore } from "../lib/store/memory-store.js";
-import { cloudinaryUploadFor, jsonRequest, POST_FIELDS, tokenFor, useTestApp } from "./support/test-app.js";
+import { jsonRequest, POST_FIELDS, signedImageUpload, tokenFor, useTestApp } from "./support/test-app.js";
 
 let ctx: ReturnType<typeof useTestApp>;
 let token: string;
@@ -14,10 +13,7 @@ let upload: CloudinaryUpload;
 beforeEach(async () => {
   ctx = useTestApp({ RATE_LIMIT: "off" });
   token = await tokenFor("alice");
-  const signed = await (
-    await uploadSignature.POST(jsonRequest("/api/feed/upload-signature", "POST", { mediaType: "image" }, token))
-  ).json();
-  upload = cloudinaryUploadFor(signed, Math.floor(ctx.clock.now / 1000));
+  upload = await signedImageUpload(ctx, token);
 });
 
 async function storedPostCount(): Promise<number> {

@@ -48,13 +48,18 @@ describe("rate limits", () => {
   });
 
   it("limits reads per address only when configured (600 a minute at least); RATE_LIMIT=off turns every limit off", async () => {
-    useTestApp({ RATE_LIMIT_READ_PER_MINUTE: "600" });
+    useTestApp({ RATE_LIMIT_READ_PER_MINUTE: "600", TRUST_PROXY: "true" });
     const read = (ip: string) =>
       feed.GET(jsonRequest("/api/feed", "GET", undefined, undefined, { "x-forwarded-for": `${ip}, 10.0.0.1` }));
     for (let i = 0; i < 600; i += 1) expect((await read("1.1.1.1")).status).toBe(200);
     expect((await read("1.1.1.1")).status).toBe(429);
     expect((await read("2.2.2.2")).status).toBe(200);
-    useTestApp({ RATE_LIMIT: "off", RATE_LIMIT_READ_PER_MINUTE: "600", RATE_LIMIT_POST_PER_MINUTE: "1" });
+    useTestApp({
+      RATE_LIMIT: "off",
+      RATE_LIMIT_READ_PER_MINUTE: "600",
+      RATE_LIMIT_POST_PER_MINUTE: "1",
+      TRUST_PROXY: "true",
+    });
     const alice = await tokenFor("alice");
     for (let i = 0; i < 605; i += 1) expect((await read("1.1.1.1")).status).toBe(200);
     for (let i = 0; i < 5; i += 1) expect((await sign(alice)).status).toBe(200);

@@ -9,7 +9,7 @@ import { auditCleanup, cleanupByIds } from "../../lib/media-cleanup.js";
 export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
   async POST(request) {
     const app = getApp();
-    const caller = requireAdmin(request, app.config.adminToken);
+    const caller = requireAdmin(request, app.config.adminToken, app.config.trustProxy);
     const input = await readJson(request, cleanupRequestSchema(app.config.media.folder));
     const results = await cleanupByIds(input, {
       admin: app.cloudinaryAdmin,
@@ -20,6 +20,6 @@ export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
     const counts = countResults(results);
     auditCleanup(caller, input, results, counts, app.feed.now());
     const body = { dryRun: input.dryRun, force: input.force, counts, results };
-    return json(body, 200, { "Cache-Control": "no-store" });
+    return json(body); // no-store, as for every POST (lib/http.ts)
   },
 });

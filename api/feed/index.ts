@@ -1,10 +1,10 @@
 // GET /api/feed: a page of live posts, newest first. POST /api/feed: publish a verified Cloudinary upload.
 import { getApp } from "../../lib/app.js";
 import { authenticate } from "../../lib/auth.js";
+import { clientAddress } from "../../lib/client-address.js";
 import { createPost } from "../../lib/feed.js";
 import { readPage } from "../../lib/feed-page.js";
 import { cachedJson, json, readJson, readQuery, route } from "../../lib/http.js";
-import { clientAddress } from "../../lib/rate-limit.js";
 import { CreatePostRequestSchema, FeedQuerySchema } from "../../lib/schemas.js";
 
 // The CDN answers polls for 2 s and may serve a stale page for 8 s more while it refetches: new posts show within
@@ -15,7 +15,7 @@ export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
   async GET(request) {
     const app = getApp();
     if (app.config.readRequiresAuth) await authenticate(request, app.verifyToken);
-    await app.rateLimit("read", clientAddress(request));
+    await app.rateLimit("read", clientAddress(request, app.config.trustProxy));
     const { page, complete } = await readPage(readQuery(request, FeedQuerySchema), app.feed);
     // A page read while the index is being rebuilt may miss posts: never let a CDN keep it.
     const cacheable = complete && !app.config.readRequiresAuth;

@@ -12,6 +12,7 @@ export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
     // Each signature is a post to come: the quota is charged here, so a refusal comes before the upload, not after.
     await app.rateLimit("post", identity.userId);
     const { mediaType } = await readJson(request, UploadSignatureRequestSchema);
-    return json(signUpload(mediaType, identity, app.feed), 200, { "Cache-Control": "no-store" });
+    // route() marks every POST's answer no-store: a signature is for this caller and this minute only.
+    return json(signUpload(mediaType, identity, app.feed));
   },
 });

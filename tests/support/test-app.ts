@@ -80,10 +80,23 @@ export function jsonRequest(
 
 /** The browser's flow for one post: a signature, Cloudinary's answer (simulated) and the publish, as `userId`. */
 export async function publishAs(ctx: { clock: { now: number } }, userId: string, text: string): Promise<Response> {
-  const token = await tokenFor(userId);
+  return publishWithToken(ctx, await tokenFor(userId), text);
+}
+
+/** The same flow with a token the test made itself (its own claims). */
+export async function publishWithToken(
+  ctx: { clock: { now: number } },
+  token: string,
+  text: string,
+): Promise<Response> {
+  const upload = await signedImageUpload(ctx, token);
+  return feed.POST(jsonRequest("/api/feed", "POST", { text, upload }, token));
+}
+
+/** An image upload as the browser holds it before publishing: signed for `token`, then answered by Cloudinary. */
+export async function signedImageUpload(ctx: { clock: { now: number } }, token: string) {
   const signed = await uploadSignature.POST(
     jsonRequest("/api/feed/upload-signature", "POST", { mediaType: "image" }, token),
   );
-  const upload = cloudinaryUploadFor(await signed.json(), Math.floor(ctx.clock.now / 1000));
-  return feed.POST(jsonRequest("/api/feed", "POST", { text, upload }, token));
+  return cloudinaryUploadFor(await signed.json(), Math.floor(ctx.clock.now / 1000));
 }

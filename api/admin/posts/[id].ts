@@ -9,7 +9,7 @@ import { auditTakedown, takeDownPost } from "../../../lib/takedown.js";
 export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
   async DELETE(request) {
     const app = getApp();
-    const caller = requireAdmin(request, app.config.adminToken);
+    const caller = requireAdmin(request, app.config.adminToken, app.config.trustProxy);
     const id = postIdParam(request);
     const media = new URL(request.url).searchParams.get("media") ?? "keep";
     if (media !== "keep" && media !== "delete") {
@@ -22,6 +22,6 @@ export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
       ttlSeconds: app.feed.ttlSeconds,
     });
     auditTakedown(caller, result, app.feed.now());
-    return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
+    return new Response(null, { status: 204 });
   },
 });

@@ -1,0 +1,55 @@
+// The caller's address, for per-address limits and audit lines: taken from proxy headers only behind a trusted proxy.
+import { isIPv4, isIPv6 } from "node:net";
+
+/** Every caller whose address cannot be known shares this one key. */
+export const UNKNOWN_ADDRESS = "unknown";
+
+/**
+ * The caller's address, an IPv6 one cut to its /64. A Web `Request` carries no socket address, so the forwarding
+ * headers are all there is; they are the proxy's words only where one sits in front (Vercel's edge overwrites them,
+ * or TRUST_PROXY=true). Anywhere else the caller wrote them, so the address is unknown rather than spoofable.
+ */
+export function clientAddress(request: Request, trustProxy: boolean): string {
+  if (!trustProxy) return UNKNOWN_ADDRESS;
+  const forwarded = request.headers.get("x-real-ip") ?? request.headers.get("x-forwarded-for")?.split(",")[0];
+  return forwarded === undefined ? UNKNOWN_ADDRESS : normaliseAddress(forwarded.trim());
+}
+
+/**
+ * IPv4 as it is; IPv6 as its /64 (one subscriber usually holds a whole /64, so finer keys would let a single host
+ * rotate past a limit); an IPv4-mapped IPv6 address as the IPv4 it is; anything else (never echoed) as unknown.
+ */
+export function normaliseAddress(raw: string): string {
+  const host = withoutPort(raw);
+  if (isIPv4(host)) return host;
+  if (!isIPv6(host)) return UNKNOWN_ADDRESS;
+  const hextets = expandIPv6(host.split("%")[0]);
+  const mappedIPv4 = hextets.slice(0, 5).every((hextet) => hextet === 0) && hextets[5] === 0xffff;
+  if (mappedIPv4) return [hextets[6] >> 8, hextets[6] & 0xff, hextets[7] >> 8, hextets[7] & 0xff].join(".");
+  return `${hextets
+    .slice(0, 4)
+    .map((hextet) => hextet.toString(16))
+    .join(":")}::/64`;
+}
+
+/** `[v6]:port`, `[v6]` and `v4:port` as proxies may write them; a bare IPv6 address keeps all its colons. */
+function withoutPort(address: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(address);
+  if (bracketed) return bracketed[1];
+  return /^[\d.]+:\d+$/.test(address) ? address.slice(0, address.lastIndexOf(":")) : address;
+}
+
+/** The eight 16-bit groups of a valid IPv6 address, with `::` filled in and a dotted IPv4 tail turned into two. */
+function expandIPv6(address: string): number[] {
+  let text = address;
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(address);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number);
+    text = `${address.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const gap = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill("0");
+  return [...left, ...gap, ...right].map((hextet) => Number.parseInt(hextet, 16));
+}
