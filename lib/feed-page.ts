@@ -43,7 +43,8 @@ export async function readPage(query: { limit: number; cursor?: string }, deps: 
   const values = await deps.store.getValues(candidates.map((entry) => postKey(entry.id)));
   const { items, last } = takePosts(values, query.limit);
   const more = last < candidates.length - 1 || mayHaveMore;
-  const page = { items, nextCursor: more && last >= 0 ? encodeCursor(candidates[last]) : null };
+  const nextCursor = more && last >= 0 ? encodeCursor(candidates[last]) : null;
+  const page = { items, nextCursor, ttlSeconds: deps.ttlSeconds };
   return { page, complete: read.markerPresent };
 }
 

@@ -69,6 +69,8 @@ export type FeedQuery = z.infer<typeof FeedQuerySchema>;
 export const FeedPageSchema = z.object({
   items: z.array(PostSchema),
   nextCursor: z.string().nullable(),
+  /** How long a post lives (FEED_TTL_SECONDS), so clients count down and word lifetimes from the server itself. */
+  ttlSeconds: z.number().int().positive(),
 });
 export type FeedPage = z.infer<typeof FeedPageSchema>;
 

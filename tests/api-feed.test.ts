@@ -174,11 +174,17 @@ describe("GET /api/feed", () => {
     const page1 = await (await feed.GET(jsonRequest("/api/feed?limit=1", "GET"))).json();
     expect(page1.items.map((p: Post) => p.id)).toEqual([second.id]);
     const page2 = await (await feed.GET(jsonRequest(`/api/feed?limit=1&cursor=${page1.nextCursor}`, "GET"))).json();
-    expect(page2).toEqual({ items: [first], nextCursor: null });
+    expect(page2).toEqual({ items: [first], nextCursor: null, ttlSeconds: 3600 });
     ctx.clock.now += 3600_000 - 60_000;
     expect((await (await feed.GET(jsonRequest("/api/feed", "GET"))).json()).items.map((p: Post) => p.id)).toEqual([
       second.id,
     ]);
+  });
+
+  it("says how long posts live, from FEED_TTL_SECONDS, so clients never hard-code an hour", async () => {
+    ctx = useTestApp({ FEED_TTL_SECONDS: "120" });
+    const body = await (await feed.GET(jsonRequest("/api/feed", "GET"))).json();
+    expect(body).toEqual({ items: [], nextCursor: null, ttlSeconds: 120 });
   });
 
   it("sends an ETag and CDN caching, and answers 304 when nothing changed", async () => {

@@ -74,7 +74,10 @@ describe.each(cases)("reading the feed: $name", ({ create, raw, reset }) => {
   });
 
   it("answers an empty, complete page when Redis holds nothing (a restart with no data)", async () => {
-    expect(await readPage({ limit: 20 }, deps())).toEqual({ page: { items: [], nextCursor: null }, complete: true });
+    expect(await readPage({ limit: 20 }, deps())).toEqual({
+      page: { items: [], nextCursor: null, ttlSeconds: TTL },
+      complete: true,
+    });
   });
 
   it("forgets expired posts", async () => {
