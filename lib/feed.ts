@@ -5,6 +5,7 @@ import { INDEX_KEY, indexTtlSeconds, parsePost, postKey, removedKey } from "./fe
 import type { PageDeps } from "./feed-page.js";
 import { MAX_UPLOAD_AGE_SECONDS, type MediaSigner } from "./media.js";
 import type { CreatePostRequest, MediaType, Post, UploadSignature } from "./schemas.js";
+import type { FeedStore } from "./store/feed-store.js";
 
 // Beyond the oldest upload createPost accepts, for clocks (ours, Redis's, Cloudinary's) that disagree a little.
 const CLOCK_SLACK_SECONDS = 300;
@@ -75,7 +76,15 @@ export async function deletePost(id: string, identity: Identity, deps: FeedDeps)
   const post = parsePost(value);
   if (!post) throw new HttpError(404, "not_found", "No live post has this id.");
   if (post.userId !== identity.userId) throw new HttpError(403, "forbidden", "Only the author can delete this post.");
-  await deps.store.removePost({
+  await removeForGood(id, deps);
+}
+
+/** Removes a post (its author's delete, or a takedown) and keeps its upload from ever being published again. */
+export function removeForGood(
+  id: string,
+  deps: { store: Pick<FeedStore, "removePost">; ttlSeconds: number },
+): Promise<void> {
+  return deps.store.removePost({
     id,
     key: postKey(id),
     removedKey: removedKey(id),

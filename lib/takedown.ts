@@ -3,8 +3,8 @@ import type { AdminCaller } from "./admin-auth.js";
 import { feedPostIdOf } from "./cleanup-schemas.js";
 import type { CloudinaryAdmin, DeleteOutcome } from "./cloudinary-admin.js";
 import { HttpError, ServiceUnavailableError } from "./errors.js";
-import { removedTtlSeconds } from "./feed.js";
-import { INDEX_KEY, parsePost, postKey, removedKey } from "./feed-keys.js";
+import { removeForGood } from "./feed.js";
+import { parsePost, postKey, removedKey } from "./feed-keys.js";
 import type { Post } from "./schemas.js";
 import type { FeedStore } from "./store/feed-store.js";
 
@@ -36,13 +36,7 @@ export async function takeDownPost(id: string, deleteMedia: boolean, deps: Taked
     throw new HttpError(404, "not_found", "No live post has this id.");
   }
   const media = deleteMedia ? await deleteMediaOf(post, deps) : "kept";
-  await deps.store.removePost({
-    id,
-    key: postKey(id),
-    removedKey: removedKey(id),
-    removedTtlSeconds: removedTtlSeconds(deps.ttlSeconds),
-    indexKey: INDEX_KEY,
-  });
+  await removeForGood(id, deps);
   return { id, userId: post.userId, alreadyRemoved: false, media };
 }
 
