@@ -2,15 +2,17 @@
 import type { CloudinaryUpload, FeedPage, MediaType, Post, UploadSignature } from "../lib/schemas.js";
 import { abortedError, errorFromResponse, errorFromStatus, FeedClientError, networkError } from "./feed-errors.js";
 import { type FeedWatch, type Visibility, type WatchOptions, watchFeed } from "./feed-watch.js";
-import { checkCaption, checkFile, type FileInfo } from "./file-check.js";
+import { checkCaption, checkFile, type FileInfo, type ReadableFile, verifyFile } from "./file-check.js";
 import { DEFAULT_MAX_BYTES, DEFAULT_TTL_SECONDS } from "./limits.js";
 import { type RetryPolicy, withRetries } from "./retry.js";
 import { expiresAt } from "./time-left.js";
 import { type FormResult, sendForm } from "./upload.js";
 
 export type { FeedPage, MediaType, Post } from "../lib/schemas.js";
+export { type ImageSources, imageSources, type VideoSources, videoSources } from "./delivery.js";
 export { FeedClientError } from "./feed-errors.js";
 export type { FeedWatch, WatchOptions, WatchStatus } from "./feed-watch.js";
+export { allowedFormatsText } from "./file-format.js";
 export { formatTimeLeft } from "./time-left.js";
 
 type MaybePromise<T> = T | Promise<T>;
@@ -40,8 +42,10 @@ export interface FeedClient {
   list(query?: { limit?: number; cursor?: string }): Promise<FeedPage>;
   remove(id: string): Promise<void>;
   watch(onChange: (posts: Post[]) => void, options?: WatchOptions & { limit?: number }): FeedWatch;
-  /** The media type a file would be posted as, or a FeedClientError saying why it cannot be. */
+  /** The media type a file would be posted as, judged by its MIME type (synchronous, for a quick preview). */
   checkFile(file: FileInfo): MediaType;
+  /** The media type judged by the file's first bytes, as `post` does before any request; rejects with a reason. */
+  verifyFile(file: ReadableFile): Promise<MediaType>;
   /** When the post disappears, in epoch milliseconds. */
   expiresAt(post: Pick<Post, "createdAt">): number;
 }
@@ -83,7 +87,7 @@ export function createFeedClient(options: FeedClientOptions): FeedClient {
   }
 
   async function post(file: File, text = "", { onProgress, signal }: PostOptions = {}): Promise<Post> {
-    const mediaType = checkFile(file, maxBytes);
+    const mediaType = await verifyFile(file, maxBytes);
     checkCaption(text);
     if (signal?.aborted) throw abortedError();
     const { uploadUrl, fields } = await postJson<UploadSignature>("/api/feed/upload-signature", { mediaType }, signal);
@@ -142,6 +146,7 @@ export function createFeedClient(options: FeedClientOptions): FeedClient {
     remove,
     watch,
     checkFile: (file) => checkFile(file, maxBytes),
+    verifyFile: (file) => verifyFile(file, maxBytes),
     expiresAt: (item) => expiresAt(item, ttlSeconds),
   };
 }

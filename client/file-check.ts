@@ -1,10 +1,24 @@
-// Checks a file and caption before anything is uploaded: media type by MIME type, size against the plan's limits.
+// Checks a file and caption before anything is uploaded: what it is (by MIME type and by its bytes) and its size.
 import type { MediaType } from "../lib/schemas.js";
 import { FeedClientError } from "./feed-errors.js";
+import {
+  allowedFormatsText,
+  describeOtherFormat,
+  formatName,
+  SNIFF_BYTES,
+  type SniffedFormat,
+  sniffFormat,
+} from "./file-format.js";
 import { captionLength, MAX_CAPTION_CHARS } from "./limits.js";
 
 /** What is read from a file: a `File` fits, and so does any object a test or a host app builds. */
 export type FileInfo = Pick<File, "type" | "size">;
+/** A file whose first bytes can be read: a `File` or `Blob`. */
+export type ReadableFile = FileInfo & Pick<Blob, "slice">;
+
+// Browsers leave the type empty (or generic) when the OS does not know the extension, e.g. HEIC on Windows.
+const UNKNOWN_TYPES = new Set(["", "application/octet-stream"]);
+const NOUNS: Record<MediaType, string> = { image: "photo", video: "video" };
 
 export function mediaTypeOf(file: FileInfo): MediaType | undefined {
   if (file.type.startsWith("image/")) return "image";
@@ -15,19 +29,56 @@ export function mediaTypeOf(file: FileInfo): MediaType | undefined {
 /** The media type to sign the upload for, or a FeedClientError saying what is wrong with the file. */
 export function checkFile(file: FileInfo, maxBytes: Record<MediaType, number>): MediaType {
   const mediaType = mediaTypeOf(file);
-  if (!mediaType) {
-    const kind = file.type ? ` (this file is ${file.type})` : "";
-    throw new FeedClientError("unsupported_file", `Choose a photo or a video${kind}.`);
-  }
-  if (file.size === 0) throw new FeedClientError("empty_file", "This file is empty.");
-  if (file.size > maxBytes[mediaType]) {
-    const noun = mediaType === "image" ? "photo" : "video";
+  if (!mediaType) throw notMedia(file);
+  checkSize(file.size, mediaType, maxBytes);
+  return mediaType;
+}
+
+/**
+ * Like checkFile, but the file's first bytes decide what it is: a renamed PDF or a photo labelled as a video is
+ * refused here, before any request, instead of by Cloudinary after the whole upload.
+ */
+export async function verifyFile(file: ReadableFile, maxBytes: Record<MediaType, number>): Promise<MediaType> {
+  const claimed = mediaTypeOf(file);
+  if (!claimed && !UNKNOWN_TYPES.has(file.type)) throw notMedia(file);
+  if (file.size === 0) throw emptyFile();
+  const bytes = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
+  const found = sniffFormat(bytes);
+  if (!found) throw unrecognised(file.type, describeOtherFormat(bytes));
+  if (claimed && claimed !== found.mediaType) throw mismatch(file.type, found);
+  checkSize(file.size, found.mediaType, maxBytes);
+  return found.mediaType;
+}
+
+function checkSize(size: number, mediaType: MediaType, maxBytes: Record<MediaType, number>): void {
+  if (size === 0) throw emptyFile();
+  if (size > maxBytes[mediaType]) {
     throw new FeedClientError(
       "file_too_large",
-      `This ${noun} is ${formatBytes(file.size)}; the limit is ${formatBytes(maxBytes[mediaType])}.`,
+      `This ${NOUNS[mediaType]} is ${formatBytes(size)}; the limit is ${formatBytes(maxBytes[mediaType])}.`,
     );
   }
-  return mediaType;
+}
+
+function notMedia(file: FileInfo): FeedClientError {
+  const kind = file.type ? ` (this file is ${file.type})` : "";
+  return new FeedClientError("unsupported_file", `Choose a photo or a video${kind}.`);
+}
+
+const emptyFile = () => new FeedClientError("empty_file", "This file is empty.");
+
+function unrecognised(type: string, other: string | undefined): FeedClientError {
+  const claim = type ? `This file says it is ${type}, but its contents are` : "This file's contents are";
+  const found = other ? `${other}, which can't be posted` : "not a photo or video format we accept";
+  return new FeedClientError("unsupported_file", `${claim} ${found}. ${allowedFormatsText()}`);
+}
+
+function mismatch(type: string, found: SniffedFormat): FeedClientError {
+  return new FeedClientError(
+    "unsupported_file",
+    `This file says it is ${type}, but it contains a ${NOUNS[found.mediaType]} (${formatName(found.format)}). ` +
+      `Rename it to .${found.format} or choose another file.`,
+  );
 }
 
 export function checkCaption(text: string): void {

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { v2 as cloudinary } from "cloudinary";
 import type { MediaConfig } from "./env.js";
 import { HttpError } from "./errors.js";
+import { ALLOWED_FORMATS } from "./limits.js";
 import { type CloudinaryUpload, type MediaType, POST_ID_PATTERN, type UploadSignature } from "./schemas.js";
 
 declare module "cloudinary" {
@@ -11,10 +12,14 @@ declare module "cloudinary" {
   }
 }
 
-export const ALLOWED_FORMATS: Record<MediaType, string> = {
-  image: "jpg,jpeg,png,gif,webp,avif,heic",
-  video: "mp4,webm,mov,m4v",
-};
+// Cloudinary applies the signed incoming `transformation` before storing, so no stored photo exceeds 2560 px on
+// either side (c_limit never enlarges): enough for a 1280 px card on a 2x screen, the most the feed asks for.
+// https://cloudinary.com/documentation/upload_parameters#incoming_transformations
+// Videos get none: the upload request itself would transcode them, and Cloudinary transforms video synchronously only
+// up to 40 MB on the free plan, so it would risk refusing the 40-100 MB videos the client accepts. Their size stays
+// bounded by MAX_MEDIA_BYTES, and delivery caps their width (client/delivery.ts).
+// https://support.cloudinary.com/hc/en-us/community/posts/8170113739154-m4a-transformation-on-the-fly-limit
+export const INCOMING_TRANSFORMATION: Partial<Record<MediaType, string>> = { image: "c_limit,w_2560,h_2560" };
 // Every feed upload carries this tag so the media can be found (and cleaned up) on Cloudinary after posts expire.
 export const FEED_TAG = "ephemeral_feed";
 // A post id starts with the media type it was signed for. Cloudinary's response signature covers only public_id and
@@ -46,12 +51,15 @@ export function createMediaSigner(config: MediaConfig): MediaSigner {
   cloudinary.config({ cloud_name: config.cloudName, api_key: config.apiKey, api_secret: config.apiSecret });
   return {
     signUpload({ userId, mediaType, postId, nowMs }) {
-      const params = {
-        allowed_formats: ALLOWED_FORMATS[mediaType],
+      const incoming = INCOMING_TRANSFORMATION[mediaType];
+      // Every field the browser sends is signed (Cloudinary refuses any other), so it can change none of them.
+      const params: Record<string, string> = {
+        allowed_formats: ALLOWED_FORMATS[mediaType].join(","),
         overwrite: "false",
         public_id: `${ownerFolder(config.folder, userId)}/${TYPE_PREFIX[mediaType]}${postId}`,
         tags: FEED_TAG,
         timestamp: String(Math.floor(nowMs / 1000)),
+        ...(incoming ? { transformation: incoming } : {}),
       };
       const signature = cloudinary.utils.api_sign_request(params, config.apiSecret);
       return {
@@ -73,7 +81,7 @@ export function createMediaSigner(config: MediaConfig): MediaSigner {
         throw new HttpError(400, "invalid_upload", `This upload was not signed as a ${upload.resource_type}.`);
       }
       // resource_type and format are not covered by Cloudinary's signature: keep them to what this type may be.
-      if (!ALLOWED_FORMATS[upload.resource_type].split(",").includes(upload.format)) {
+      if (!(ALLOWED_FORMATS[upload.resource_type] as readonly string[]).includes(upload.format)) {
         throw new HttpError(
           400,
           "invalid_upload",

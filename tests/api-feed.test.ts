@@ -36,9 +36,25 @@ describe("POST /api/feed/upload-signature", () => {
     expect(api_key).toBe("test-key");
     expect(signature).toBe(cloudinary.utils.api_sign_request(params, API_SECRET));
     expect(params).toMatchObject({ overwrite: "false", allowed_formats: "mp4,webm,mov,m4v", timestamp: "1795694400" });
+    // No incoming transformation for videos: Cloudinary would have to transcode them inside the upload request.
+    expect(params).not.toHaveProperty("transformation");
     // The post id's first letter records the type it was signed for (Cloudinary's signature does not cover the type).
     expect(params.public_id).toMatch(new RegExp(`^${ownerFolder("feed", "alice")}/v[A-Za-z0-9_-]{21}$`));
     expect(JSON.stringify(signed)).not.toContain(API_SECRET);
+  });
+
+  it("signs an incoming transformation that caps stored photos at 2560 px, so the browser cannot drop or change it", async () => {
+    const signed = await sign(await tokenFor("alice"), "image");
+    const { signature, api_key, ...params } = signed.fields;
+    expect(params).toMatchObject({
+      allowed_formats: "jpg,jpeg,png,gif,webp,avif,heic",
+      transformation: "c_limit,w_2560,h_2560",
+    });
+    expect(signature).toBe(cloudinary.utils.api_sign_request(params, API_SECRET));
+    const { transformation, ...withoutIt } = params;
+    expect(cloudinary.utils.api_sign_request(withoutIt, API_SECRET)).not.toBe(signature);
+    const enlarged = { ...params, transformation: "c_limit,w_10000,h_10000" };
+    expect(cloudinary.utils.api_sign_request(enlarged, API_SECRET)).not.toBe(signature);
   });
 
   it("needs a token and a known media type", async () => {

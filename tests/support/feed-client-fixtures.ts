@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, expect, vi } from "vitest";
 import { createFeedClient, type FeedClientOptions } from "../../client/feed-client.js";
 import type { FeedClientError } from "../../client/feed-errors.js";
 import type { Post } from "../../lib/schemas.js";
+import { fileOf, PREFIXES } from "./media-prefixes.js";
 
 export const API = "https://feed.test";
 export const UPLOAD_URL = "https://api.cloudinary.test/v1_1/demo/image/upload";
@@ -92,7 +93,8 @@ export const makePost = (overrides: Partial<Post> = {}): Post => ({
 });
 export const clientFor = (options: Partial<FeedClientOptions> = {}) =>
   createFeedClient({ baseUrl: API, getToken: () => "token-ada", ...options });
-export const photo = (size = 2048) => new File([new Uint8Array(size)], "sunset.png", { type: "image/png" });
+// A PNG's real first bytes: the client reads them before it uploads anything.
+export const photo = (size = 2048) => fileOf(PREFIXES.png.bytes, "sunset.png", "image/png", size);
 export const rejection = (promise: Promise<unknown>) =>
   promise.then(
     () => expect.fail("expected a rejection"),
