@@ -2,7 +2,7 @@
 import { Cluster, type Redis } from "ioredis";
 import { nanoid } from "nanoid";
 import { INDEX_KEY, indexTtlSeconds, postKey, removedKey } from "../lib/feed-keys.js";
-import { ownerFolder } from "../lib/media.js";
+import { ownerFolder } from "../lib/public-id.js";
 import type { Post } from "../lib/schemas.js";
 import type { FeedStore, IndexEntry } from "../lib/store/feed-store.js";
 

@@ -1,29 +1,16 @@
-// The media cleanup's contracts: which public ids are feed media, the admin request body, and the per-id results.
+// The media cleanup's contracts: the admin request body (feed media ids only), and the per-id results.
 import { z } from "zod";
 import type { StoredType } from "./cloudinary-admin.js";
-import { POST_ID_PATTERN } from "./schemas.js";
+import { parsePublicId } from "./public-id.js";
 
 // Cloudinary's cap on ids per delete call, and so per admin request.
 export const MAX_CLEANUP_IDS = 100;
-// The owner segment `ownerFolder()` (lib/media.ts) gives every upload: `u` and 16 hex digits of a hash.
-const OWNER_SEGMENT = /^u[0-9a-f]{16}$/;
-
-/**
- * The post id of a feed upload's public id (`<folder>/u<hash>/<postId>`), or null for anything else: other folders,
- * wildcards, `..`, extra or missing segments. Only these ids may ever be deleted.
- */
-export function feedPostIdOf(folder: string, publicId: string): string | null {
-  if (!publicId.startsWith(`${folder}/`)) return null;
-  const rest = publicId.slice(folder.length + 1).split("/");
-  if (rest.length !== 2 || !OWNER_SEGMENT.test(rest[0]) || !POST_ID_PATTERN.test(rest[1])) return null;
-  return rest[1];
-}
 
 export function cleanupRequestSchema(folder: string) {
   const publicId = z
     .string()
     .max(255)
-    .refine((id) => feedPostIdOf(folder, id) !== null, `must be a feed media id: ${folder}/u<hash>/<postId>`);
+    .refine((id) => parsePublicId(folder, id) !== null, `must be a feed media id: ${folder}/u<hash>/<postId>`);
   return z.strictObject({
     publicIds: z
       .array(publicId)

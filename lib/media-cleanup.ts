@@ -1,7 +1,6 @@
 // Deleting feed media on Cloudinary when an operator asks: live posts are protected unless forced, types are grouped.
 import type { AdminCaller } from "./admin-auth.js";
 import type { CleanupCounts, CleanupRequest, CleanupResult } from "./cleanup-schemas.js";
-import { feedPostIdOf } from "./cleanup-schemas.js";
 import {
   type CloudinaryAdmin,
   type DeleteOutcome,
@@ -10,6 +9,7 @@ import {
   type StoredType,
 } from "./cloudinary-admin.js";
 import { postKey, removedKey } from "./feed-keys.js";
+import { parsePublicId } from "./public-id.js";
 import type { FeedStore } from "./store/feed-store.js";
 
 // Keys per MGET when checking which posts are live: each command stays small however many leftovers a batch finds.
@@ -44,7 +44,7 @@ export async function findLiveIds(publicIds: string[], deps: Omit<CleanupDeps, "
   const live = new Set<string>();
   for (const batch of chunk(publicIds, MGET_BATCH)) {
     const feedIds = batch.flatMap((publicId) => {
-      const postId = feedPostIdOf(deps.folder, publicId);
+      const postId = parsePublicId(deps.folder, publicId)?.postId;
       // Anything that is not a feed id counts as live: protection errs towards keeping media.
       if (!postId) live.add(publicId);
       return postId ? [{ publicId, key: postKey(postId) }] : [];
@@ -104,7 +104,7 @@ export async function cleanupByIds(request: CleanupRequest, deps: IdCleanupDeps)
  */
 async function markUnpublishable(refs: MediaRef[], deps: IdCleanupDeps): Promise<void> {
   const keys = refs.flatMap(({ publicId }) => {
-    const postId = feedPostIdOf(deps.folder, publicId);
+    const postId = parsePublicId(deps.folder, publicId)?.postId;
     return postId ? [removedKey(postId)] : [];
   });
   if (keys.length > 0) await deps.store.markRemoved(keys, deps.removedTtlSeconds);

@@ -1,8 +1,9 @@
 // Finding feed media left on Cloudinary after their posts expired (Redis no longer knows them): for the batch command.
-import { feedPostIdOf } from "./cleanup-schemas.js";
+
 import { STORED_TYPES, type StoredMedia } from "./cloudinary-admin.js";
 import { MAX_UPLOAD_AGE_SECONDS } from "./media.js";
 import { type CleanupDeps, findLiveIds } from "./media-cleanup.js";
+import { parsePublicId } from "./public-id.js";
 
 // createPost accepts an upload up to this old: younger media may still be about to become a post, so it is never swept.
 export const MIN_SWEEP_AGE_MS = MAX_UPLOAD_AGE_SECONDS * 1000;
@@ -37,7 +38,7 @@ export async function findLeftovers(olderThanMs: number, deps: SweepDeps): Promi
       scanned += page.resources.length;
       for (const media of page.resources) {
         // An unreadable date compares false: media whose age is unknown is kept.
-        if (feedPostIdOf(deps.folder, media.publicId) && Date.parse(media.createdAt) <= cutoff) old.push(media);
+        if (parsePublicId(deps.folder, media.publicId) && Date.parse(media.createdAt) <= cutoff) old.push(media);
       }
       // A cursor seen before would loop forever; Cloudinary never sends one, but a stand-in might.
       cursor = page.nextCursor && !seen.has(page.nextCursor) ? page.nextCursor : undefined;

@@ -1,10 +1,10 @@
 // Cloudinary for the feed: signs direct browser uploads and verifies what the browser reports back.
-import { createHash } from "node:crypto";
 import { v2 as cloudinary } from "cloudinary";
 import type { MediaConfig } from "./env.js";
 import { HttpError } from "./errors.js";
 import { ALLOWED_FORMATS } from "./limits.js";
-import { type CloudinaryUpload, type MediaType, POST_ID_PATTERN, type UploadSignature } from "./schemas.js";
+import { buildPublicId, isSignedAs, ownerSegment, parsePublicId } from "./public-id.js";
+import type { CloudinaryUpload, MediaType, UploadSignature } from "./schemas.js";
 
 declare module "cloudinary" {
   namespace v2.utils {
@@ -22,9 +22,6 @@ declare module "cloudinary" {
 export const INCOMING_TRANSFORMATION: Partial<Record<MediaType, string>> = { image: "c_limit,w_2560,h_2560" };
 // Every feed upload carries this tag so the media can be found (and cleaned up) on Cloudinary after posts expire.
 export const FEED_TAG = "ephemeral_feed";
-// A post id starts with the media type it was signed for. Cloudinary's response signature covers only public_id and
-// version, so this is how a claimed resource_type is checked against what the server signed.
-const TYPE_PREFIX: Record<MediaType, string> = { image: "i", video: "v" };
 // Cloudinary honours an upload signature for one hour; an older upload was not made for a post being created now.
 export const MAX_UPLOAD_AGE_SECONDS = 3600;
 
@@ -41,11 +38,6 @@ export interface MediaSigner {
   verifyUpload(upload: CloudinaryUpload, userId: string, nowMs: number, maxAgeSeconds: number): VerifiedMedia;
 }
 
-/** The folder a user's uploads go to: a hash, so public media URLs do not reveal the host app's user ids. */
-export function ownerFolder(folder: string, userId: string): string {
-  return `${folder}/u${createHash("sha256").update(userId).digest("hex").slice(0, 16)}`;
-}
-
 export function createMediaSigner(config: MediaConfig): MediaSigner {
   // verify_api_response_signature reads the secret from the SDK's global configuration.
   cloudinary.config({ cloud_name: config.cloudName, api_key: config.apiKey, api_secret: config.apiSecret });
@@ -56,7 +48,7 @@ export function createMediaSigner(config: MediaConfig): MediaSigner {
       const params: Record<string, string> = {
         allowed_formats: ALLOWED_FORMATS[mediaType].join(","),
         overwrite: "false",
-        public_id: `${ownerFolder(config.folder, userId)}/${TYPE_PREFIX[mediaType]}${postId}`,
+        public_id: buildPublicId(config.folder, userId, mediaType, postId),
         tags: FEED_TAG,
         timestamp: String(Math.floor(nowMs / 1000)),
         ...(incoming ? { transformation: incoming } : {}),
@@ -72,12 +64,12 @@ export function createMediaSigner(config: MediaConfig): MediaSigner {
       if (!cloudinary.utils.verify_api_response_signature(upload.public_id, upload.version, upload.signature)) {
         throw new HttpError(400, "invalid_upload", "The upload's signature does not verify.");
       }
-      const prefix = `${ownerFolder(config.folder, userId)}/`;
-      const postId = upload.public_id.slice(prefix.length);
-      if (!upload.public_id.startsWith(prefix) || !POST_ID_PATTERN.test(postId)) {
+      const parts = parsePublicId(config.folder, upload.public_id);
+      if (!parts || parts.owner !== ownerSegment(userId)) {
         throw new HttpError(403, "upload_not_allowed", "This upload was not signed for you.");
       }
-      if (!postId.startsWith(TYPE_PREFIX[upload.resource_type])) {
+      const { postId } = parts;
+      if (!isSignedAs(postId, upload.resource_type)) {
         throw new HttpError(400, "invalid_upload", `This upload was not signed as a ${upload.resource_type}.`);
       }
       // resource_type and format are not covered by Cloudinary's signature: keep them to what this type may be.

@@ -1,10 +1,10 @@
 // Moderation: an admin removes anyone's live post at once, optionally with its media, and the upload stays unpostable.
 import type { AdminCaller } from "./admin-auth.js";
-import { feedPostIdOf } from "./cleanup-schemas.js";
 import type { CloudinaryAdmin, DeleteOutcome } from "./cloudinary-admin.js";
 import { HttpError, ServiceUnavailableError } from "./errors.js";
 import { removeForGood } from "./feed.js";
 import { parsePost, postKey, removedKey } from "./feed-keys.js";
+import { parsePublicId } from "./public-id.js";
 import type { Post } from "./schemas.js";
 import type { FeedStore } from "./store/feed-store.js";
 
@@ -43,7 +43,7 @@ export async function takeDownPost(id: string, deleteMedia: boolean, deps: Taked
 /** Deletes the post's media as the type it was posted as; only media that is this post's own feed upload. */
 async function deleteMediaOf(post: Post, deps: TakedownDeps): Promise<DeleteOutcome | "kept"> {
   // A value written to Redis by something else could name any public id: the feed deletes only its own uploads.
-  if (feedPostIdOf(deps.folder, post.cloudinaryPublicId) !== post.id) return "kept";
+  if (parsePublicId(deps.folder, post.cloudinaryPublicId)?.postId !== post.id) return "kept";
   const outcomes = await deps.admin.deleteMedia(post.mediaType, [post.cloudinaryPublicId]);
   const outcome = outcomes[post.cloudinaryPublicId] ?? "failed";
   if (outcome === "failed") {

@@ -1,7 +1,7 @@
 // Shared fixtures for the media cleanup tests: a configuration from literals, feed public ids, and live posts.
 import { type Config, type EnvSource, loadConfig } from "../../lib/env.js";
 import { INDEX_KEY, postKey, removedKey } from "../../lib/feed-keys.js";
-import { ownerFolder } from "../../lib/media.js";
+import { ownerFolder } from "../../lib/public-id.js";
 import type { Post } from "../../lib/schemas.js";
 import type { FeedStore } from "../../lib/store/feed-store.js";
 
