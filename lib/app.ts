@@ -1,7 +1,7 @@
 // Composition root: builds the store, media signer and token verifier from the configuration, once per process.
 import { nanoid } from "nanoid";
+import { type CloudinaryAdmin, createCloudinaryAdmin } from "./admin/cloudinary-admin.js";
 import { createTokenVerifier, type VerifyToken } from "./auth.js";
-import { type CloudinaryAdmin, createCloudinaryAdmin } from "./cloudinary-admin.js";
 import { type Config, loadConfig, type RateLimits } from "./env.js";
 import type { FeedDeps } from "./feed.js";
 import { createMediaSigner } from "./media.js";

@@ -1,12 +1,12 @@
 // `npm run media:cleanup -- [--older-than 2h] [--apply]`: lists feed media left on Cloudinary; deletes only with --apply.
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { createCloudinaryAdmin } from "../lib/admin/cloudinary-admin.js";
+import { withBackoff } from "../lib/admin/cloudinary-backoff.js";
+import { deleteGrouped } from "../lib/admin/media-cleanup.js";
+import { findLeftovers, MIN_SWEEP_AGE_MS, type SweepDeps } from "../lib/admin/media-sweep.js";
 import { createStore } from "../lib/app.js";
-import { createCloudinaryAdmin } from "../lib/cloudinary-admin.js";
-import { withBackoff } from "../lib/cloudinary-backoff.js";
 import { type Config, ConfigError, type EnvSource, loadConfig, readEnvironment } from "../lib/env.js";
-import { deleteGrouped } from "../lib/media-cleanup.js";
-import { findLeftovers, MIN_SWEEP_AGE_MS, type SweepDeps } from "../lib/media-sweep.js";
 import type { FeedStore } from "../lib/store/feed-store.js";
 import { MemoryStore } from "../lib/store/memory-store.js";
 import { describeFailure } from "./media-cleanup-failure.js";

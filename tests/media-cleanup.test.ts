@@ -2,12 +2,12 @@
 
 import { delay, HttpResponse, http } from "msw";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { StoredType } from "../lib/cloudinary-admin.js";
-import { createCloudinaryAdmin, retryDelayMs } from "../lib/cloudinary-admin.js";
+import type { StoredType } from "../lib/admin/cloudinary-admin.js";
+import { createCloudinaryAdmin, retryDelayMs } from "../lib/admin/cloudinary-admin.js";
+import { deleteGrouped } from "../lib/admin/media-cleanup.js";
+import { findLeftovers } from "../lib/admin/media-sweep.js";
 import type { Config } from "../lib/env.js";
 import { ServiceUnavailableError } from "../lib/errors.js";
-import { deleteGrouped } from "../lib/media-cleanup.js";
-import { findLeftovers } from "../lib/media-sweep.js";
 import { MemoryStore } from "../lib/store/memory-store.js";
 import { createFakeCloudinary, type FakeCloudinary } from "./support/fake-cloudinary-admin.js";
 import { API_SECRET, feedId, HOUR, isoAgo, NOW, storeLivePost, testConfig } from "./support/media-cleanup-fixtures.js";

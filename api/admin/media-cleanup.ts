@@ -1,10 +1,10 @@
 // POST /api/admin/media-cleanup: an operator deletes, or previews deleting, feed media on Cloudinary by public id.
-import { requireAdmin } from "../../lib/admin-auth.js";
+import { requireAdmin } from "../../lib/admin/admin-auth.js";
+import { cleanupRequestSchema, countResults } from "../../lib/admin/cleanup-request.js";
+import { auditCleanup, cleanupByIds } from "../../lib/admin/media-cleanup.js";
 import { getApp } from "../../lib/app.js";
-import { cleanupRequestSchema, countResults } from "../../lib/cleanup-schemas.js";
 import { removedTtlSeconds } from "../../lib/feed.js";
 import { json, readJson, route } from "../../lib/http.js";
-import { auditCleanup, cleanupByIds } from "../../lib/media-cleanup.js";
 
 export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
   async POST(request) {

@@ -1,10 +1,10 @@
 // DELETE /api/admin/posts/<id>[?media=delete]: a moderator takes down anyone's live post at once.
-import { requireAdmin } from "../../../lib/admin-auth.js";
+import { requireAdmin } from "../../../lib/admin/admin-auth.js";
+import { auditTakedown, takeDownPost } from "../../../lib/admin/takedown.js";
 import { getApp } from "../../../lib/app.js";
 import { HttpError } from "../../../lib/errors.js";
 import { route } from "../../../lib/http.js";
 import { postIdParam } from "../../../lib/route-params.js";
-import { auditTakedown, takeDownPost } from "../../../lib/takedown.js";
 
 export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
   async DELETE(request) {

@@ -1,12 +1,13 @@
 // Moderation: an admin removes anyone's live post at once, optionally with its media, and the upload stays unpostable.
+
+import { HttpError, ServiceUnavailableError } from "../errors.js";
+import { removeForGood } from "../feed.js";
+import { parsePost, postKey, removedKey } from "../feed-keys.js";
+import { parsePublicId } from "../public-id.js";
+import type { Post } from "../schemas.js";
+import type { FeedStore } from "../store/feed-store.js";
 import type { AdminCaller } from "./admin-auth.js";
 import type { CloudinaryAdmin, DeleteOutcome } from "./cloudinary-admin.js";
-import { HttpError, ServiceUnavailableError } from "./errors.js";
-import { removeForGood } from "./feed.js";
-import { parsePost, postKey, removedKey } from "./feed-keys.js";
-import { parsePublicId } from "./public-id.js";
-import type { Post } from "./schemas.js";
-import type { FeedStore } from "./store/feed-store.js";
 
 export interface TakedownDeps {
   store: Pick<FeedStore, "getValues" | "removePost">;

@@ -1,6 +1,10 @@
 // Deleting feed media on Cloudinary when an operator asks: live posts are protected unless forced, types are grouped.
+
+import { postKey, removedKey } from "../feed-keys.js";
+import { parsePublicId } from "../public-id.js";
+import type { FeedStore } from "../store/feed-store.js";
 import type { AdminCaller } from "./admin-auth.js";
-import type { CleanupCounts, CleanupRequest, CleanupResult } from "./cleanup-schemas.js";
+import type { CleanupCounts, CleanupRequest, CleanupResult } from "./cleanup-request.js";
 import {
   type CloudinaryAdmin,
   type DeleteOutcome,
@@ -8,9 +12,6 @@ import {
   STORED_TYPES,
   type StoredType,
 } from "./cloudinary-admin.js";
-import { postKey, removedKey } from "./feed-keys.js";
-import { parsePublicId } from "./public-id.js";
-import type { FeedStore } from "./store/feed-store.js";
 
 // Keys per MGET when checking which posts are live: each command stays small however many leftovers a batch finds.
 const MGET_BATCH = 100;

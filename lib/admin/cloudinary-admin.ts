@@ -1,8 +1,8 @@
 // Cloudinary's Admin API over fetch (list, look up, delete uploaded media), bounded by a timeout; failures are 503s.
 import { z } from "zod";
-import type { MediaConfig } from "./env.js";
-import { ServiceUnavailableError } from "./errors.js";
-import { MEDIA_TYPES } from "./schemas.js";
+import type { MediaConfig } from "../env.js";
+import { ServiceUnavailableError } from "../errors.js";
+import { MEDIA_TYPES } from "../schemas.js";
 
 // The Admin API answers in well under a second; 4 s keeps a cleanup's calls (a lookup, then the image and video
 // deletes in parallel) inside the function's 15 s maxDuration even when Cloudinary hangs.
