@@ -1,113 +1,101 @@
-// The demo's composer: pick a photo or video, write a caption, post with a progress bar, cancel, read clear errors.
+// The demo's composer: a photo or video and a caption, posted with progress and cancel; each outcome leaves its
+// message in the right place and focus on what to do next.
 import type { Post } from "../lib/schemas.js";
-import { byId, element } from "./demo-dom.js";
+import { type ComposerForm, mountComposerForm, mountUploadState } from "./demo-composer-form.js";
+import { byId, setText } from "./demo-dom.js";
+import { type MediaPicker, mountMediaPicker } from "./demo-media-picker.js";
+import { problemMessage } from "./demo-wording.js";
 import type { FeedClient } from "./feed-client.js";
 import { FeedClientError } from "./feed-errors.js";
-import { formatBytes } from "./file-check.js";
-import { captionLength, DEFAULT_MAX_BYTES, MAX_CAPTION_CHARS } from "./limits.js";
 
-export interface ComposerEvents {
+export interface ComposerDeps {
+  client: FeedClient;
+  /** How long a post lives, in words ("2 minutes"), as the server said. */
+  lifetimeWords(): string;
+  /** The post is published; the page shows it and moves focus to it. */
   onPosted(post: Post): void;
-  /** The server no longer accepts the token (expired sign-in). */
-  onSignedOut(): void;
+  /** The server refused the token (e.g. the dev server restarted); the draft stays in the form for later. */
+  onSignedOut(reason: string): void;
 }
 
-export function mountComposer(client: FeedClient, events: ComposerEvents): void {
-  const form = byId<HTMLFormElement>("composer-form");
-  const media = byId<HTMLInputElement>("media");
-  const caption = byId<HTMLTextAreaElement>("caption");
-  const count = byId("caption-count");
-  const postButton = byId<HTMLButtonElement>("post-button");
-  const upload = byId("upload");
-  const progress = byId<HTMLProgressElement>("upload-progress");
-  const percent = byId("upload-percent");
-  const cancel = byId<HTMLButtonElement>("cancel-upload");
-  const error = byId("composer-error");
-  const notice = byId("composer-notice");
-  const preview = byId("preview");
-  let previewUrl: string | undefined;
+export interface Composer {
+  /** Focuses the first control: "New post" while folded, else the file picker. */
+  focus(): void;
+  /** Empties the form and the stored draft, so the next person to sign in on this tab starts clean. */
+  reset(): void;
+}
+
+// Refusals about the file itself are shown under the picker, next to the thing to change.
+const FILE_PROBLEMS = new Set(["unsupported_file", "file_too_large", "empty_file"]);
+const EXPIRED_REASON = "Your sign-in has expired, so nothing was posted. Sign in again: your draft is kept.";
+
+export function mountComposer(deps: ComposerDeps): Composer {
+  const picker = mountMediaPicker(deps.client);
+  const form = mountComposerForm(() => picker.focus());
+  const upload = mountUploadState(form.postButton);
   let uploading: AbortController | undefined;
 
-  byId("media-hint").textContent =
-    `Photos up to ${formatBytes(DEFAULT_MAX_BYTES.image)}, videos up to ${formatBytes(DEFAULT_MAX_BYTES.video)}.`;
-
-  function showError(message: string): void {
-    error.textContent = message;
-    notice.textContent = "";
-  }
-
-  function updateCount(): void {
-    const length = captionLength(caption.value);
-    count.textContent = `${length} / ${MAX_CAPTION_CHARS}`;
-    count.classList.toggle("over", length > MAX_CAPTION_CHARS);
-  }
-
-  function showPreview(file: File | undefined): void {
-    if (previewUrl) URL.revokeObjectURL(previewUrl);
-    previewUrl = undefined;
-    preview.replaceChildren();
-    preview.hidden = true;
-    if (!file) return;
-    try {
-      const type = client.checkFile(file);
-      previewUrl = URL.createObjectURL(file);
-      const shown = type === "video" ? element("video") : element("img");
-      shown.src = previewUrl;
-      if (shown instanceof HTMLImageElement) shown.alt = "Preview of the chosen photo";
-      else shown.muted = true;
-      preview.append(shown);
-      preview.hidden = false;
-      showError("");
-    } catch (problem) {
-      showError(messageFor(problem));
+  async function submit(): Promise<void> {
+    const file = picker.file();
+    setText(form.error, "");
+    setText(form.notice, "");
+    if (!file) {
+      picker.showError("Choose a photo or video first.");
+      picker.focus();
+      return;
     }
-  }
-
-  function setBusy(busy: boolean): void {
-    for (const control of [media, caption, postButton]) control.disabled = busy;
-    postButton.textContent = busy ? "Posting…" : "Post";
-    upload.hidden = !busy;
-    setProgress(0);
-  }
-
-  function setProgress(fraction: number): void {
-    const value = Math.round(fraction * 100);
-    progress.value = value;
-    percent.textContent = `${value}%`;
-  }
-
-  media.addEventListener("change", () => showPreview(media.files?.[0]));
-  caption.addEventListener("input", updateCount);
-  cancel.addEventListener("click", () => uploading?.abort());
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const file = media.files?.[0];
-    if (!file) return showError("Choose a photo or video first.");
     uploading = new AbortController();
-    showError("");
-    setBusy(true);
+    upload.start();
+    let post: Post | undefined;
+    let problem: unknown;
     try {
-      const post = await client.post(file, caption.value, { signal: uploading.signal, onProgress: setProgress });
-      form.reset();
-      showPreview(undefined);
-      updateCount();
-      notice.textContent = "Posted. It disappears in an hour.";
-      events.onPosted(post);
-    } catch (problem) {
-      showError(messageFor(problem));
-      if (problem instanceof FeedClientError && problem.code === "unauthorized") events.onSignedOut();
-    } finally {
-      uploading = undefined;
-      setBusy(false);
+      post = await deps.client.post(file, form.caption.value, upload.options(uploading.signal));
+    } catch (error) {
+      problem = error;
     }
+    uploading = undefined;
+    upload.stop();
+    if (!post) return settleFailure(problem, { form, picker, deps });
+    form.clear();
+    picker.reset();
+    setText(form.notice, `Posted. It disappears in ${deps.lifetimeWords()}.`);
+    deps.onPosted(post);
+  }
+
+  byId("cancel-upload").addEventListener("click", () => uploading?.abort());
+  byId<HTMLFormElement>("composer-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    void submit();
   });
-  updateCount();
+
+  return {
+    focus: () => (form.isCompact() ? byId("composer-toggle").focus() : picker.focus()),
+    reset() {
+      uploading?.abort();
+      form.clear();
+      picker.reset();
+      setText(form.error, "");
+      setText(form.notice, "");
+    },
+  };
 }
 
-export function messageFor(problem: unknown): string {
-  if (!(problem instanceof FeedClientError)) return "Something went wrong. Try again.";
-  if (problem.code === "offline" && typeof navigator !== "undefined" && !navigator.onLine) {
-    return "You're offline. Reconnect and try again.";
+/** Where a failed post leaves the person: the reason beside what to change, and focus on what to do next. */
+function settleFailure(problem: unknown, ui: { form: ComposerForm; picker: MediaPicker; deps: ComposerDeps }): void {
+  const { form, picker, deps } = ui;
+  // Signed out (or reset) while posting: the composer is gone, and the sign-in form has the focus now.
+  if (byId("composer").hidden) return;
+  const code = problem instanceof FeedClientError ? problem.code : undefined;
+  if (code === "unauthorized") {
+    deps.onSignedOut(EXPIRED_REASON);
+  } else if (code === "aborted") {
+    setText(form.notice, "Upload cancelled. Your photo or video and caption are still here.");
+    form.postButton.focus();
+  } else if (code && FILE_PROBLEMS.has(code)) {
+    picker.showError(problemMessage(problem));
+    picker.focus();
+  } else {
+    setText(form.error, problemMessage(problem));
+    form.postButton.focus();
   }
-  return problem.message;
 }

@@ -18,6 +18,24 @@ export function element<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+/** A `type="button"` button, so it never submits a form it happens to sit in. */
+export function button(text: string, className?: string): HTMLButtonElement {
+  const node = element("button", className, text);
+  node.type = "button";
+  return node;
+}
+
+/** Writes only when the words change: rewriting a live region with the same text can make screen readers repeat it. */
+export function setText(node: HTMLElement, text: string): void {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+/** Focuses an element that is not focusable by itself (a heading, a card) without adding it to the tab order. */
+export function focusElement(node: HTMLElement): void {
+  if (!node.hasAttribute("tabindex")) node.tabIndex = -1;
+  node.focus();
+}
+
 /** Only http(s) media is shown: a javascript: or data: URL from a bad server never becomes a src. */
 export function safeMediaUrl(url: string): string | null {
   try {

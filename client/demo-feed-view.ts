@@ -1,146 +1,109 @@
 // The demo's feed: one list item per live post, newest first, each counting down and leaving when its time is up.
 import type { Post } from "../lib/schemas.js";
-import { byId, element, safeMediaUrl } from "./demo-dom.js";
+import { focusElement } from "./demo-dom.js";
+import { createPostCard, type PostCard } from "./demo-post-card.js";
+import { addDeleteControls } from "./demo-post-delete.js";
 import { formatTimeLeft } from "./time-left.js";
 
 export interface FeedViewDeps {
   expiresAt(post: Post): number;
   currentUserId(): string | null;
-  /** Resolves once the post is deleted; rejects (and the button comes back) when it could not be. */
-  onDelete(post: Post): Promise<void>;
-}
-
-interface Entry {
-  item: HTMLLIElement;
-  timeLeft: HTMLTimeElement;
+  /** Resolves once the post is deleted; rejects with the reason it could not be (shown on its card). */
+  remove(post: Post): Promise<void>;
+  /** Where focus goes when it was on a card that has just left (the feed's heading). */
+  fallbackFocus: HTMLElement;
 }
 
 export interface FeedView {
   showServerList(posts: Post[]): void;
   /** The user's own new post, shown before a (possibly CDN-cached) server list includes it. */
   addOwn(post: Post): void;
+  /** Moves focus to a post's card, e.g. the one just posted. */
+  focusPost(id: string): void;
   /** Rebuilds every item, e.g. when who is signed in (and so who may delete what) changes. */
   rebuild(): void;
   tick(): void;
 }
 
-export function createFeedView(list: HTMLUListElement, empty: HTMLElement, deps: FeedViewDeps): FeedView {
-  const entries = new Map<string, Entry>();
-  let server: Post[] = [];
-  const ownPending = new Map<string, Post>();
-  // Deleted here: a list fetched just before the delete must not bring them back.
-  const deleted = new Set<string>();
+/** What the feed knows: the server's last list, the user's own posts it may not list yet, and deletes made here. */
+interface FeedState {
+  server: Post[];
+  ownPending: Map<string, Post>;
+  /** Deleted here: a list fetched just before the delete must not bring them back. */
+  deleted: Set<string>;
+  /** Until the first list arrives, "nothing here" would be a guess. */
+  loaded: boolean;
+}
 
-  function visiblePosts(now: number): Post[] {
-    const byId = new Map<string, Post>();
-    for (const post of [...ownPending.values(), ...server]) byId.set(post.id, post);
-    return [...byId.values()]
-      .filter((post) => !deleted.has(post.id) && deps.expiresAt(post) > now)
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+/** Live posts, newest first, each once. */
+function visiblePosts(state: FeedState, expiresAt: (post: Post) => number, now: number): Post[] {
+  const byId = new Map<string, Post>();
+  for (const post of [...state.ownPending.values(), ...state.server]) byId.set(post.id, post);
+  return [...byId.values()]
+    .filter((post) => !state.deleted.has(post.id) && expiresAt(post) > now)
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+}
+
+export function createFeedView(list: HTMLUListElement, empty: HTMLElement, deps: FeedViewDeps): FeedView {
+  const cards = new Map<string, PostCard>();
+  const state: FeedState = { server: [], ownPending: new Map(), deleted: new Set(), loaded: false };
+
+  function removeCard(id: string, card: PostCard): void {
+    const hadFocus = card.item.contains(document.activeElement);
+    card.item.remove();
+    cards.delete(id);
+    if (hadFocus) focusElement(deps.fallbackFocus);
   }
 
   function render(): void {
     const now = Date.now();
-    const posts = visiblePosts(now);
+    const posts = visiblePosts(state, deps.expiresAt, now);
     const live = new Set(posts.map((post) => post.id));
-    for (const [id, entry] of entries) {
-      if (live.has(id)) continue;
-      entry.item.remove();
-      entries.delete(id);
-    }
+    for (const [id, card] of cards) if (!live.has(id)) removeCard(id, card);
     posts.forEach((post, index) => {
-      let entry = entries.get(post.id);
-      if (!entry) {
-        entry = createEntry(post);
-        entries.set(post.id, entry);
+      let card = cards.get(post.id);
+      if (!card) {
+        card = createCard(post, deps, () => {
+          state.deleted.add(post.id);
+          render();
+        });
+        cards.set(post.id, card);
       }
       // Only new or reordered items move, so a playing video keeps playing.
       const at = list.children[index] ?? null;
-      if (at !== entry.item) list.insertBefore(entry.item, at);
-      entry.timeLeft.textContent = formatTimeLeft(deps.expiresAt(post) - now);
+      if (at !== card.item) list.insertBefore(card.item, at);
+      card.timeLeft.textContent = formatTimeLeft(deps.expiresAt(post) - now);
     });
-    empty.hidden = posts.length > 0;
-  }
-
-  function createEntry(post: Post): Entry {
-    const item = element("li", "post");
-    const head = element("div", "post-head");
-    const avatar = element("span", "avatar", [...post.username][0]?.toUpperCase() ?? "?");
-    avatar.setAttribute("aria-hidden", "true");
-    avatar.style.setProperty("--hue", String(hueOf(post.userId)));
-    const timeLeft = element("time", "post-time");
-    const expiry = new Date(deps.expiresAt(post));
-    timeLeft.dateTime = expiry.toISOString();
-    timeLeft.title = `Disappears at ${expiry.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`;
-    head.append(avatar, element("span", "post-author", post.username), timeLeft);
-    item.append(head, createMedia(post));
-    if (post.text) item.append(element("p", "post-caption", post.text));
-    if (post.userId === deps.currentUserId()) item.append(createDeleteButton(post));
-    return { item, timeLeft };
-  }
-
-  function createDeleteButton(post: Post): HTMLElement {
-    const actions = element("div", "post-actions");
-    const button = element("button", "button-quiet button-danger", "Delete");
-    button.type = "button";
-    button.addEventListener("click", () => {
-      button.disabled = true;
-      deps.onDelete(post).then(
-        () => {
-          deleted.add(post.id);
-          render();
-          // The button is gone with its post; keep keyboard users in the feed rather than at the top of the page.
-          byId("feed-title").focus();
-        },
-        () => {
-          button.disabled = false;
-        },
-      );
-    });
-    actions.append(button);
-    return actions;
+    empty.hidden = !state.loaded || posts.length > 0;
   }
 
   return {
     showServerList(posts) {
-      server = posts;
-      for (const post of posts) ownPending.delete(post.id);
+      state.server = posts;
+      state.loaded = true;
+      for (const post of posts) state.ownPending.delete(post.id);
       render();
     },
     addOwn(post) {
-      ownPending.set(post.id, post);
+      state.ownPending.set(post.id, post);
       render();
     },
+    focusPost(id) {
+      const card = cards.get(id);
+      if (card) focusElement(card.item);
+    },
     rebuild() {
-      for (const entry of entries.values()) entry.item.remove();
-      entries.clear();
+      for (const card of cards.values()) card.item.remove();
+      cards.clear();
       render();
     },
     tick: render,
   };
 }
 
-function createMedia(post: Post): HTMLElement {
-  const frame = element("div", "post-media");
-  const url = safeMediaUrl(post.mediaUrl);
-  if (!url) {
-    frame.append(element("p", "post-media-missing", "This media can't be shown."));
-  } else if (post.mediaType === "video") {
-    const video = element("video");
-    Object.assign(video, { src: url, controls: true, preload: "metadata", playsInline: true });
-    video.setAttribute("aria-label", `Video shared by ${post.username}`);
-    frame.append(video);
-  } else {
-    const image = element("img");
-    Object.assign(image, { src: url, alt: `Photo shared by ${post.username}`, loading: "lazy", decoding: "async" });
-    frame.append(image);
-  }
-  return frame;
-}
-
-/** A stable colour per person, so a glance tells posts apart. */
-function hueOf(userId: string): number {
-  let hash = 0;
-  for (const char of userId) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) % 360;
-  return hash;
+/** A post's card; its author also gets Delete (with undo). */
+function createCard(post: Post, deps: FeedViewDeps, onDeleted: () => void): PostCard {
+  const card = createPostCard(post, deps.expiresAt(post));
+  if (post.userId === deps.currentUserId()) addDeleteControls(post, card.item, { remove: deps.remove, onDeleted });
+  return card;
 }

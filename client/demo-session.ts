@@ -6,18 +6,36 @@ export interface Session {
   user: { userId: string; username: string };
 }
 
-const STORAGE_KEY = "feed-demo-session";
+/** How people sign in here: the dev server's form, or the host app's tokens; "unreachable" until the server answers. */
+export type SignInMode = "dev" | "host" | "unreachable";
 
-/** True only where the dev server offers its sign-in; deployments with real auth (or no dev server) do not. */
-export async function devSignInAvailable(baseUrl: string): Promise<boolean> {
+export interface SignInCheck {
+  mode: SignInMode;
+  /** Whether the dev server still accepts the stored token; absent when no token was sent or it cannot tell. */
+  tokenValid?: boolean;
+}
+
+const STORAGE_KEY = "feed-demo-session";
+const DRAFT_KEY = "feed-demo-draft";
+
+/**
+ * One request answers both questions the page has on load: is the dev sign-in offered, and does the stored token
+ * still verify (a restarted dev server signs with a new secret, so an old token is refused).
+ */
+export async function checkSignIn(baseUrl: string, token?: string): Promise<SignInCheck> {
+  let response: Response;
   try {
-    const response = await fetch(`${baseUrl}/api/dev/sign-in`, { cache: "no-store" });
-    if (!response.ok) return false;
-    const body = (await response.json()) as { enabled?: unknown };
-    return body.enabled === true;
+    const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
+    response = await fetch(`${baseUrl}/api/dev/sign-in`, { cache: "no-store", headers });
   } catch {
-    return false;
+    return { mode: "unreachable" };
   }
+  // A server in trouble says nothing about how to sign in; a 404 means this deployment has no dev sign-in.
+  if (response.status >= 500) return { mode: "unreachable" };
+  if (!response.ok) return { mode: "host" };
+  const body = (await response.json().catch(() => ({}))) as { enabled?: unknown; tokenValid?: unknown };
+  if (body.enabled !== true) return { mode: "host" };
+  return typeof body.tokenValid === "boolean" ? { mode: "dev", tokenValid: body.tokenValid } : { mode: "dev" };
 }
 
 export async function devSignIn(baseUrl: string, name: string): Promise<Session> {
@@ -48,4 +66,22 @@ export function loadSession(): Session | null {
 export function saveSession(session: Session | null): void {
   if (session) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(session));
   else sessionStorage.removeItem(STORAGE_KEY);
+}
+
+/** The caption being written, kept per tab so a reload or an expired sign-in does not lose it (a File cannot be). */
+export function loadDraft(): string {
+  try {
+    return sessionStorage.getItem(DRAFT_KEY) ?? "";
+  } catch {
+    return "";
+  }
+}
+
+export function saveDraft(caption: string): void {
+  try {
+    if (caption) sessionStorage.setItem(DRAFT_KEY, caption);
+    else sessionStorage.removeItem(DRAFT_KEY);
+  } catch {
+    // Storage full or blocked: the draft still lives in the form, only a reload would lose it.
+  }
 }

@@ -44,17 +44,14 @@ async function loadRoutes(directory: string): Promise<Route[]> {
   return routes.sort((a, b) => Number(a.dynamic) - Number(b.dynamic));
 }
 
-async function serveStatic(pathname: string, ttlSeconds: number): Promise<Response | undefined> {
+// Served as they are: the page learns the feed's lifetime from GET /api/feed, so nothing is rewritten on the way out.
+async function serveStatic(pathname: string): Promise<Response | undefined> {
   const publicDir = join(ROOT, "public");
   const path = resolve(publicDir, `.${pathname === "/" ? "/index.html" : pathname}`);
   if (relative(publicDir, path).startsWith("..")) return undefined;
   const body = await readFile(path).catch(() => undefined);
   if (!body) return undefined;
-  const headers = { "Content-Type": STATIC_TYPES[extname(path)] ?? "application/octet-stream" };
-  if (extname(path) !== ".html") return new Response(body, { headers });
-  // The page counts down from this meta tag; locally it follows FEED_TTL_SECONDS (a deployment edits the file).
-  const page = body.toString("utf8").replace(/(name="feed-ttl-seconds" content=")\d+/, `$1${ttlSeconds}`);
-  return new Response(page, { headers });
+  return new Response(body, { headers: { "Content-Type": STATIC_TYPES[extname(path)] ?? "application/octet-stream" } });
 }
 
 async function main(): Promise<void> {
@@ -82,7 +79,7 @@ async function main(): Promise<void> {
     const handler = route?.module[request.method];
     if (handler) return handler(request);
     if (pathname.startsWith("/api/")) return errorJson(404, "not_found", "No such endpoint.");
-    return (await serveStatic(pathname, config.feedTtlSeconds)) ?? new Response("Not found", { status: 404 });
+    return (await serveStatic(pathname)) ?? new Response("Not found", { status: 404 });
   }
 
   // The api/ handlers set this themselves; the dev server's own answers (page, media, sign-in) get it here.

@@ -1,7 +1,7 @@
 // The dev server's name-only sign-in: on offline, never with real auth, and off by default against real services.
 import { nanoid } from "nanoid";
 import { z } from "zod";
-import { cleanUsername, issueDevToken } from "../lib/auth.js";
+import { bearerToken, cleanUsername, createTokenVerifier, issueDevToken } from "../lib/auth.js";
 import type { Config } from "../lib/env.js";
 import { errorJson } from "../lib/errors.js";
 import { type Handler, json, readJson, routeHandler } from "../lib/http.js";
@@ -28,9 +28,19 @@ export function createDevSignIn(config: SignInConfig): DevSignIn {
   if (auth.kind !== "dev") return { handler: async () => errorJson(404, "not_found", "Sign in through the host app.") };
   const refusal = refusalOf(config);
   if (refusal) return { notice: refusal };
+  const verify = createTokenVerifier(auth);
   return {
     handler: routeHandler({
-      GET: async () => json({ enabled: true }),
+      // With a token, also says whether it still verifies: a restart makes a new secret, and the page checks on load.
+      async GET(request) {
+        const token = bearerToken(request);
+        if (!token) return json({ enabled: true });
+        const tokenValid = await verify(token).then(
+          () => true,
+          () => false,
+        );
+        return json({ enabled: true, tokenValid });
+      },
       async POST(request) {
         const { name } = await readJson(request, SignInRequestSchema);
         const user = { userId: `dev-${nanoid(10)}`, username: name };

@@ -37,6 +37,18 @@ async function errorOf(response: Response) {
   return { status: response.status, code: (await response.json()).error.code };
 }
 
+describe("GET /api/dev/sign-in", () => {
+  it("says the sign-in is on, and whether a stored token still verifies (a restart makes a new secret)", async () => {
+    const get = (token?: string) => signIn(jsonRequest(DEV_SIGN_IN_PATH, "GET", undefined, token));
+    expect(await (await get()).json()).toEqual({ enabled: true });
+    const { token } = await (await post(JSON.stringify({ name: "Ada" }))).json();
+    expect(await (await get(token)).json()).toEqual({ enabled: true, tokenValid: true });
+    signIn = servedHandler(); // the same process: the secret, and so the token, still holds
+    expect(await (await get(token)).json()).toEqual({ enabled: true, tokenValid: true });
+    expect(await (await get(`${token}x`)).json()).toEqual({ enabled: true, tokenValid: false });
+  });
+});
+
 describe("POST /api/dev/sign-in", () => {
   it("issues a token with exp that the API accepts, for the cleaned name", async () => {
     const response = await post(JSON.stringify({ name: "  Ada\u202E\u200B  " }));

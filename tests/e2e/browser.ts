@@ -1,6 +1,6 @@
-// Debian's Chromium driven by playwright-core, and helpers the demo-page test shares (sign-in, a test photo).
+// Debian's Chromium driven by playwright-core, and helpers the demo-page tests share (pages, sign-in, test media).
 import { existsSync } from "node:fs";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContextOptions, chromium, type Page } from "playwright-core";
 
 // Debian's package (`apt-get install -y chromium`); playwright's own browser downloads do not work here.
 const CHROMIUM_PATH = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
@@ -15,6 +15,9 @@ const CHROMIUM_ARGS = [
   "--no-first-run",
 ];
 
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 390, height: 844 };
+
 /** Fails (never skips) without Chromium: CI installs it, and a skipped browser test would prove nothing. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
@@ -23,9 +26,16 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }
 
+/** A page in its own context (its own sessionStorage, so its own person), failing the test on any page error. */
+export async function openPage(browser: Browser, errors: string[], options: BrowserContextOptions = {}): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: DESKTOP, ...options })).newPage();
+  page.on("pageerror", (error) => errors.push(error.message));
+  return page;
+}
+
 /** Signs in through the page's own form, as a person would. */
 export async function signIn(page: Page, baseUrl: string, name: string): Promise<void> {
-  await page.goto(baseUrl);
+  if (page.url() !== `${baseUrl}/`) await page.goto(baseUrl);
   await page.getByLabel("Name").fill(name);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByText(`Signed in as ${name}`).waitFor();
@@ -43,4 +53,31 @@ export async function scenePng(browser: Browser, sky: [string, string]): Promise
   const png = await page.screenshot({ type: "png" });
   await page.close();
   return png;
+}
+
+/** A real WebM (half a second of shifting colour) recorded by Chromium's MediaRecorder from a canvas. */
+export async function sceneWebm(browser: Browser): Promise<Buffer> {
+  const page = await browser.newPage();
+  const bytes = await page.evaluate(async () => {
+    const canvas = Object.assign(document.createElement("canvas"), { width: 320, height: 180 });
+    const paint = canvas.getContext("2d") as CanvasRenderingContext2D;
+    const recorder = new MediaRecorder(canvas.captureStream(15), { mimeType: "video/webm" });
+    const chunks: Blob[] = [];
+    recorder.ondataavailable = (event) => chunks.push(event.data);
+    let frame = 0;
+    const draw = setInterval(() => {
+      frame += 1;
+      paint.fillStyle = `hsl(${frame * 24} 70% 50%)`;
+      paint.fillRect(0, 0, 320, 180);
+    }, 50);
+    const stopped = new Promise((done) => recorder.addEventListener("stop", done));
+    recorder.start();
+    await new Promise((done) => setTimeout(done, 500));
+    recorder.stop();
+    await stopped;
+    clearInterval(draw);
+    return [...new Uint8Array(await new Blob(chunks).arrayBuffer())];
+  });
+  await page.close();
+  return Buffer.from(bytes);
 }

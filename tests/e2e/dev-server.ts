@@ -24,9 +24,16 @@ const CREDENTIALS = [
 ];
 const READY_TIMEOUT_MS = 30_000;
 
+export interface DevServerOptions {
+  /** Variables set on top of the cleared credentials, e.g. a short FEED_TTL_SECONDS. */
+  env?: Record<string, string>;
+}
+
 export interface DevServer {
   /** http://localhost:<port>: the origin the local media store builds its URLs with. */
   baseUrl: string;
+  /** Stops the server and starts a fresh one on the same port: new signing secret, empty in-process store. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -40,23 +47,38 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startDevServer(): Promise<DevServer> {
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const port = await freePort();
+  const baseUrl = `http://localhost:${port}`;
+  let child = await spawnReady(port, baseUrl, options);
+  return {
+    baseUrl,
+    async restart() {
+      await stopGroup(child);
+      // npm exits before its node grandchild lets go of the port: the old server must not answer the readiness check.
+      await waitUntilClosed(baseUrl);
+      child = await spawnReady(port, baseUrl, options);
+    },
+    stop: () => stopGroup(child),
+  };
+}
+
+async function spawnReady(port: number, baseUrl: string, options: DevServerOptions): Promise<ChildProcess> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), NODE_ENV: "development" };
   for (const name of CREDENTIALS) env[name] = "";
+  Object.assign(env, options.env);
   // Its own process group, so npm, tsx and node all stop together.
   const child = spawn("npm", ["run", "dev"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (chunk) => (output += chunk));
   child.stderr?.on("data", (chunk) => (output += chunk));
-  const baseUrl = `http://localhost:${port}`;
   try {
     await waitUntilReady(baseUrl, child);
   } catch (error) {
     await stopGroup(child);
     throw new Error(`npm run dev did not start: ${(error as Error).message}\n${output}`);
   }
-  return { baseUrl, stop: () => stopGroup(child) };
+  return child;
 }
 
 async function waitUntilReady(baseUrl: string, child: ChildProcess): Promise<void> {
@@ -68,6 +90,19 @@ async function waitUntilReady(baseUrl: string, child: ChildProcess): Promise<voi
     await new Promise((done) => setTimeout(done, 150));
   }
   throw new Error(`no answer on ${baseUrl} within ${READY_TIMEOUT_MS} ms`);
+}
+
+async function waitUntilClosed(baseUrl: string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const answered = await fetch(`${baseUrl}/api/dev/sign-in`).then(
+      () => true,
+      () => false,
+    );
+    if (!answered) return;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error(`${baseUrl} still answers ${READY_TIMEOUT_MS} ms after being stopped`);
 }
 
 async function stopGroup(child: ChildProcess): Promise<void> {
