@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { z } from "zod";
+import { ConfigError } from "./errors.js";
 
 export type EnvSource = Record<string, string | undefined>;
 
@@ -60,13 +61,6 @@ export interface RateLimits {
   /** Posts per user, charged when an upload is signed (before the file is sent), so a refusal costs no upload. */
   post: number;
   read: number;
-}
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n- ${problems.join("\n- ")}`);
-    this.name = "ConfigError";
-  }
 }
 
 // Dev sign-in tokens are signed with a secret made per process, so nobody can forge one from the source; they

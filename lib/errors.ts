@@ -1,6 +1,5 @@
-// The one error type for expected failures, and the one mapping from any error to a JSON error response.
-import { ConfigError } from "./env.js";
-import type { ErrorBody } from "./schemas.js";
+// The error types every layer may throw. This module imports nothing, so storage, domain and config can use them
+// without reaching the HTTP edge, which alone maps them to responses (lib/http/error-response.ts).
 
 export class HttpError extends Error {
   constructor(
@@ -14,9 +13,6 @@ export class HttpError extends Error {
   }
 }
 
-// Clients retry after this long when a backing service is down; long enough to not hammer it while it restarts.
-export const RETRY_AFTER_SECONDS = 5;
-
 /** A backing service (Redis, Cloudinary, the JWKS endpoint) did not answer in time or refused: a 503, never a 500. */
 export class ServiceUnavailableError extends Error {
   constructor(
@@ -28,46 +24,10 @@ export class ServiceUnavailableError extends Error {
   }
 }
 
-export function errorJson(
-  status: number,
-  code: string,
-  message: string,
-  headers: Record<string, string> = {},
-): Response {
-  const body: ErrorBody = { error: { code, message } };
-  return Response.json(body, { status, headers });
-}
-
-/** Known errors become their response; anything else is logged with the request id and answered with a generic 500. */
-export function toErrorResponse(error: unknown, requestId: string): Response {
-  if (error instanceof HttpError) return errorJson(error.status, error.code, error.message, error.headers);
-  if (error instanceof ServiceUnavailableError) {
-    logError(requestId, error);
-    return errorJson(503, "service_unavailable", "The service is temporarily unavailable. Try again shortly.", {
-      "Retry-After": String(RETRY_AFTER_SECONDS),
-    });
+/** The configuration is missing or wrong: every problem, named, for the operator (clients get a generic 500). */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n- ${problems.join("\n- ")}`);
+    this.name = "ConfigError";
   }
-  if (error instanceof ConfigError) {
-    // The operator reads the list in the logs; the client only learns that the deployment is not set up.
-    console.error(JSON.stringify({ level: "error", requestId, error: error.message }));
-    return errorJson(500, "not_configured", "The feed service is not configured.");
-  }
-  logError(requestId, error);
-  return errorJson(500, "internal_error", `Something went wrong (request ${requestId}).`);
-}
-
-const MAX_LOGGED_CAUSE = 200;
-
-function logError(requestId: string, error: unknown): void {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
-  console.error(
-    JSON.stringify({
-      level: "error",
-      requestId,
-      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-      // Client errors can quote whole commands (post JSON included): the first line's start says enough.
-      cause: cause ? `${cause.name}: ${cause.message.split(", command was")[0].slice(0, MAX_LOGGED_CAUSE)}` : undefined,
-      stack: error instanceof Error && !(error instanceof ServiceUnavailableError) ? error.stack : undefined,
-    }),
-  );
 }

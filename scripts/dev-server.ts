@@ -4,8 +4,9 @@ import { extname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { serve } from "@hono/node-server";
 import { createApp, useApp } from "../lib/app.js";
-import { ConfigError, loadConfig } from "../lib/env.js";
-import { errorJson } from "../lib/errors.js";
+import { loadConfig } from "../lib/env.js";
+import { ConfigError } from "../lib/errors.js";
+import { errorJson } from "../lib/http/error-response.js";
 import { createDevSignIn, DEV_SIGN_IN_PATH } from "./dev-sign-in.js";
 import { createLocalCloudinary } from "./local-cloudinary.js";
 

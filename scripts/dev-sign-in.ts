@@ -1,10 +1,12 @@
 // The dev server's name-only sign-in: on offline, never with real auth, and off by default against real services.
 import { nanoid } from "nanoid";
 import { z } from "zod";
+import { getApp } from "../lib/app.js";
 import { bearerToken, cleanUsername, createTokenVerifier, issueDevToken } from "../lib/auth.js";
 import type { Config } from "../lib/env.js";
-import { errorJson } from "../lib/errors.js";
-import { type Handler, json, readJson, routeHandler } from "../lib/http.js";
+import { errorJson } from "../lib/http/error-response.js";
+import { json, readJson } from "../lib/http/json.js";
+import { type Handler, routeHandler } from "../lib/http/route.js";
 
 export const DEV_SIGN_IN_PATH = "/api/dev/sign-in";
 
@@ -30,7 +32,7 @@ export function createDevSignIn(config: SignInConfig): DevSignIn {
   if (refusal) return { notice: refusal };
   const verify = createTokenVerifier(auth);
   return {
-    handler: routeHandler({
+    handler: routeHandler(getApp, {
       // With a token, also says whether it still verifies: a restart makes a new secret, and the page checks on load.
       async GET(request) {
         const token = bearerToken(request);

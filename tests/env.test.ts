@@ -2,7 +2,8 @@
 import { readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../lib/env.js";
+import { loadConfig } from "../lib/env.js";
+import { ConfigError } from "../lib/errors.js";
 
 function problemsOf(env: Record<string, string>): string[] {
   try {

@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
 import * as feed from "../api/feed/index.js";
-import { MAX_BODY_BYTES } from "../lib/http.js";
+import { MAX_BODY_BYTES } from "../lib/http/json.js";
 import type { CloudinaryUpload } from "../lib/schemas.js";
 import type { MemoryStore } from "../lib/store/memory-store.js";
 import { jsonRequest, POST_FIELDS, signedImageUpload, tokenFor, useTestApp } from "./support/test-app.js";

@@ -4,11 +4,11 @@ import { cleanupRequestSchema, countResults } from "../../lib/admin/cleanup-requ
 import { auditCleanup, cleanupByIds } from "../../lib/admin/media-cleanup.js";
 import { getApp } from "../../lib/app.js";
 import { removedTtlSeconds } from "../../lib/feed.js";
-import { json, readJson, route } from "../../lib/http.js";
+import { json, readJson } from "../../lib/http/json.js";
+import { route } from "../../lib/http/route.js";
 
-export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
-  async POST(request) {
-    const app = getApp();
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route(getApp, {
+  async POST(request, app) {
     const caller = requireAdmin(request, app.config.adminToken, app.config.trustProxy);
     const input = await readJson(request, cleanupRequestSchema(app.config.media.folder));
     const results = await cleanupByIds(input, {
@@ -20,6 +20,6 @@ export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
     const counts = countResults(results);
     auditCleanup(caller, input, results, counts, app.feed.now());
     const body = { dryRun: input.dryRun, force: input.force, counts, results };
-    return json(body); // no-store, as for every POST (lib/http.ts)
+    return json(body); // no-store, as for every POST (lib/http/route.ts)
   },
 });

@@ -2,12 +2,11 @@
 import { getApp } from "../../lib/app.js";
 import { authenticate } from "../../lib/auth.js";
 import { deletePost } from "../../lib/feed.js";
-import { route } from "../../lib/http.js";
-import { postIdParam } from "../../lib/route-params.js";
+import { route } from "../../lib/http/route.js";
+import { postIdParam } from "../../lib/http/route-params.js";
 
-export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
-  async DELETE(request) {
-    const app = getApp();
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route(getApp, {
+  async DELETE(request, app) {
     const identity = await authenticate(request, app.verifyToken);
     await deletePost(postIdParam(request), identity, app.feed);
     return new Response(null, { status: 204 });

@@ -2,12 +2,12 @@
 import { getApp } from "../../lib/app.js";
 import { authenticate } from "../../lib/auth.js";
 import { signUpload } from "../../lib/feed.js";
-import { json, readJson, route } from "../../lib/http.js";
+import { json, readJson } from "../../lib/http/json.js";
+import { route } from "../../lib/http/route.js";
 import { UploadSignatureRequestSchema } from "../../lib/schemas.js";
 
-export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
-  async POST(request) {
-    const app = getApp();
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route(getApp, {
+  async POST(request, app) {
     const identity = await authenticate(request, app.verifyToken);
     // Each signature is a post to come: the quota is charged here, so a refusal comes before the upload, not after.
     await app.rateLimit("post", identity.userId);

@@ -1,8 +1,8 @@
 // Guards admin endpoints: one long shared ADMIN_TOKEN compared in constant time; disabled while it is unset or short.
 import { createHash, timingSafeEqual } from "node:crypto";
 import { bearerToken } from "../auth.js";
-import { clientAddress } from "../client-address.js";
 import { HttpError } from "../errors.js";
+import { clientAddress } from "../http/client-address.js";
 
 // A shorter shared secret could be guessed over HTTP; 32 random characters are far beyond that.
 export const MIN_ADMIN_TOKEN_CHARS = 32;

@@ -1,6 +1,5 @@
 // Wraps a store once: every operation is bounded in time, and any Redis failure becomes a 503 (ServiceUnavailableError).
-import { ConfigError } from "../env.js";
-import { ServiceUnavailableError } from "../errors.js";
+import { ConfigError, ServiceUnavailableError } from "../errors.js";
 
 // A plain client pointed at a Redis Cluster node is redirected on the first key outside that node's slots.
 const CLUSTER_REDIRECT = /^(MOVED|ASK) \d+ /;

@@ -1,6 +1,6 @@
 // ioredis clients for Redis over TCP, one node or a cluster, bounded so an outage is a quick 503 and never a hang.
 import { Cluster, Redis, type RedisOptions } from "ioredis";
-import { ConfigError } from "../env.js";
+import { ConfigError } from "../errors.js";
 import { REDIS_CLUSTER_HINT } from "./guard.js";
 
 /**

@@ -3,12 +3,11 @@ import { requireAdmin } from "../../../lib/admin/admin-auth.js";
 import { auditTakedown, takeDownPost } from "../../../lib/admin/takedown.js";
 import { getApp } from "../../../lib/app.js";
 import { HttpError } from "../../../lib/errors.js";
-import { route } from "../../../lib/http.js";
-import { postIdParam } from "../../../lib/route-params.js";
+import { route } from "../../../lib/http/route.js";
+import { postIdParam } from "../../../lib/http/route-params.js";
 
-export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route({
-  async DELETE(request) {
-    const app = getApp();
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route(getApp, {
+  async DELETE(request, app) {
     const caller = requireAdmin(request, app.config.adminToken, app.config.trustProxy);
     const id = postIdParam(request);
     const media = new URL(request.url).searchParams.get("media") ?? "keep";

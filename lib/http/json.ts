@@ -1,81 +1,14 @@
-// Request/response plumbing shared by every route: method table, request ids, body and query parsing, logging.
-import { createHash, randomUUID } from "node:crypto";
+// JSON in and out at the HTTP edge: bounded, strictly decoded and validated bodies and queries; cached pages with ETags.
+import { createHash } from "node:crypto";
 import type { z } from "zod";
-import { getApp } from "./app.js";
-import { corsHeaders } from "./cors.js";
-import { HttpError, toErrorResponse } from "./errors.js";
-
-export type Handler = (request: Request) => Promise<Response>;
-const METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"] as const;
-type Method = (typeof METHODS)[number];
-
-type RouteHandlers = Partial<Record<"GET" | "POST" | "DELETE", Handler>>;
+import { HttpError } from "../errors.js";
 
 // Well under Vercel's 4.5 MB request limit: a post is a caption (≤ 2,200 characters) plus Cloudinary's upload JSON.
 export const MAX_BODY_BYTES = 32 * 1024;
-// Ids from the edge or the caller are echoed and logged: only a plain token, so no markup and no forged log fields.
-const REQUEST_ID_PATTERN = /^[A-Za-z0-9:_.-]{1,128}$/;
 // Labels that name UTF-8 (the WHATWG Encoding Standard's); JSON must be UTF-8 (RFC 8259), so any other is refused.
 const UTF8_LABELS = new Set(["utf-8", "utf8"]);
 // Fatal: a byte that is not UTF-8 makes the body a 400 instead of a silently stored U+FFFD.
 const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
-
-/** `{ GET, POST }` as one export per method Vercel routes (see routeHandler). */
-export function route(handlers: RouteHandlers): Record<Method, Handler> {
-  const handler = routeHandler(handlers);
-  return Object.fromEntries(METHODS.map((method) => [method, handler])) as Record<Method, Handler>;
-}
-
-/**
- * One handler for every method: unsupported methods get a JSON 405 with `Allow` (Vercel's own 405 is plain text),
- * and every response gets the same headers and one log line.
- */
-export function routeHandler(handlers: RouteHandlers): Handler {
-  const allowed = Object.keys(handlers).flatMap((method) => (method === "GET" ? ["GET", "HEAD"] : [method]));
-  const allow = [...allowed, "OPTIONS"].join(", ");
-  const dispatch = async (request: Request): Promise<Response> => {
-    if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: { Allow: allow } });
-    const handler = handlers[(request.method === "HEAD" ? "GET" : request.method) as keyof typeof handlers];
-    if (!handler) throw new HttpError(405, "method_not_allowed", `Use ${allow}.`, { Allow: allow });
-    const response = await handler(request);
-    return request.method === "HEAD" ? new Response(null, response) : response;
-  };
-  return async (request) => {
-    const started = performance.now();
-    const requestId = requestIdOf(request);
-    let response: Response;
-    let cors: Record<string, string> = {};
-    try {
-      cors = corsHeaders(request, getApp().config.corsOrigins, allow);
-      response = await dispatch(request);
-    } catch (error) {
-      response = toErrorResponse(error, requestId);
-    }
-    for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
-    // A write's answer and an error are about one request at one moment: no cache, shared or private, may keep them.
-    if (request.method === "POST" || request.method === "DELETE" || response.status >= 400) {
-      response.headers.set("Cache-Control", "no-store");
-    }
-    response.headers.set("X-Content-Type-Options", "nosniff");
-    response.headers.set("X-Request-Id", requestId);
-    logRequest(request, response.status, started, requestId);
-    return response;
-  };
-}
-
-/** The edge's id (Vercel), or the caller's, when it is a plain token; otherwise a fresh one. */
-function requestIdOf(request: Request): string {
-  const given = [request.headers.get("x-vercel-id"), request.headers.get("x-request-id")].find(
-    (id): id is string => id !== null && REQUEST_ID_PATTERN.test(id),
-  );
-  return given ?? randomUUID();
-}
-
-function logRequest(request: Request, status: number, started: number, requestId: string): void {
-  const { pathname } = new URL(request.url);
-  const ms = Math.round((performance.now() - started) * 10) / 10;
-  console.log(JSON.stringify({ level: "info", requestId, method: request.method, path: pathname, status, ms }));
-}
 
 export function json(data: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return Response.json(data, { status, headers });

@@ -1,0 +1,79 @@
+// The wrapper every route goes through: the app resolved once and handed to the handler, the method table, CORS,
+// request ids, cache safety for writes and errors, one log line.
+import { randomUUID } from "node:crypto";
+import { HttpError } from "../errors.js";
+import { corsHeaders } from "./cors.js";
+import { toErrorResponse } from "./error-response.js";
+
+export type Handler = (request: Request) => Promise<Response>;
+const METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"] as const;
+type Method = (typeof METHODS)[number];
+
+/** What the edge needs of an app (the composition root is the caller's; this module never imports it). */
+export interface EdgeApp {
+  config: { corsOrigins: string[] };
+}
+export type AppHandler<A> = (request: Request, app: A) => Promise<Response>;
+type RouteHandlers<A> = Partial<Record<"GET" | "POST" | "DELETE", AppHandler<A>>>;
+
+// Ids from the edge or the caller are echoed and logged: only a plain token, so no markup and no forged log fields.
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9:_.-]{1,128}$/;
+
+/** `route(getApp, { GET, POST })` as one export per method Vercel routes (see routeHandler). */
+export function route<A extends EdgeApp>(appOf: () => A, handlers: RouteHandlers<A>): Record<Method, Handler> {
+  const handler = routeHandler(appOf, handlers);
+  return Object.fromEntries(METHODS.map((method) => [method, handler])) as Record<Method, Handler>;
+}
+
+/**
+ * One handler for every method: the app is resolved once per request (a bad configuration is answered, not thrown)
+ * and passed to the handler; unsupported methods get a JSON 405 with `Allow` (Vercel's own 405 is plain text), and
+ * every response gets the same headers and one log line.
+ */
+export function routeHandler<A extends EdgeApp>(appOf: () => A, handlers: RouteHandlers<A>): Handler {
+  const allowed = Object.keys(handlers).flatMap((method) => (method === "GET" ? ["GET", "HEAD"] : [method]));
+  const allow = [...allowed, "OPTIONS"].join(", ");
+  const dispatch = async (request: Request, app: A): Promise<Response> => {
+    if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: { Allow: allow } });
+    const handler = handlers[(request.method === "HEAD" ? "GET" : request.method) as keyof typeof handlers];
+    if (!handler) throw new HttpError(405, "method_not_allowed", `Use ${allow}.`, { Allow: allow });
+    const response = await handler(request, app);
+    return request.method === "HEAD" ? new Response(null, response) : response;
+  };
+  return async (request) => {
+    const started = performance.now();
+    const requestId = requestIdOf(request);
+    let response: Response;
+    let cors: Record<string, string> = {};
+    try {
+      const app = appOf();
+      cors = corsHeaders(request, app.config.corsOrigins, allow);
+      response = await dispatch(request, app);
+    } catch (error) {
+      response = toErrorResponse(error, requestId);
+    }
+    for (const [name, value] of Object.entries(cors)) response.headers.set(name, value);
+    // A write's answer and an error are about one request at one moment: no cache, shared or private, may keep them.
+    if (request.method === "POST" || request.method === "DELETE" || response.status >= 400) {
+      response.headers.set("Cache-Control", "no-store");
+    }
+    response.headers.set("X-Content-Type-Options", "nosniff");
+    response.headers.set("X-Request-Id", requestId);
+    logRequest(request, response.status, started, requestId);
+    return response;
+  };
+}
+
+/** The edge's id (Vercel), or the caller's, when it is a plain token; otherwise a fresh one. */
+function requestIdOf(request: Request): string {
+  const given = [request.headers.get("x-vercel-id"), request.headers.get("x-request-id")].find(
+    (id): id is string => id !== null && REQUEST_ID_PATTERN.test(id),
+  );
+  return given ?? randomUUID();
+}
+
+function logRequest(request: Request, status: number, started: number, requestId: string): void {
+  const { pathname } = new URL(request.url);
+  const ms = Math.round((performance.now() - started) * 10) / 10;
+  console.log(JSON.stringify({ level: "info", requestId, method: request.method, path: pathname, status, ms }));
+}
