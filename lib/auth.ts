@@ -1,7 +1,7 @@
 // Who is calling: verifies the host app's JWT (HS256 secret or a JWKS), and issues dev tokens when no auth is set up.
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify, SignJWT } from "jose";
 import type { AuthConfig } from "./env.js";
-import { HttpError, ServiceUnavailableError } from "./errors.js";
+import { ConfigError, HttpError, ServiceUnavailableError } from "./errors.js";
 
 export interface Identity {
   userId: string;
@@ -28,6 +28,7 @@ const HIDDEN_OR_REORDERING = /[\u0000-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u2
 const DEV_TOKEN_LIFETIME = "12h";
 
 export function createTokenVerifier(auth: AuthConfig): VerifyToken {
+  if (auth.kind === "none") return notConfigured;
   const claims = {
     ...(auth.kind === "dev" ? {} : { issuer: auth.issuer, audience: auth.audience }),
     requiredClaims: REQUIRED_CLAIMS,
@@ -58,6 +59,13 @@ export function createTokenVerifier(auth: AuthConfig): VerifyToken {
       throw unauthorized("The token is invalid or expired.");
     }
   };
+}
+
+/** No auth configured (a local run outside `npm run dev`): the operator reads why in the log; clients get a 500. */
+async function notConfigured(): Promise<Identity> {
+  throw new ConfigError([
+    "Auth is not configured: set AUTH_JWT_SECRET or AUTH_JWKS_URL (npm run dev offers a dev sign-in)",
+  ]);
 }
 
 function identityFrom(payload: JWTPayload): Identity {

@@ -1,8 +1,7 @@
 // The one module that reads the environment: validates every variable once and reports every problem together.
-import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
-import { z } from "zod";
+import { type Env, EnvSchema, isOn } from "./env-schema.js";
 import { ConfigError } from "./errors.js";
 
 export type EnvSource = Record<string, string | undefined>;
@@ -16,7 +15,10 @@ export type RedisConfig =
 export type AuthConfig = (
   | { kind: "secret"; secret: string; issuer?: string; audience?: string }
   | { kind: "jwks"; jwksUrl: string; issuer?: string; audience?: string }
+  /** The dev server's name-only sign-in (scripts/local-defaults.ts); never read from the environment. */
   | { kind: "dev"; secret: string }
+  /** Nothing configured outside production: requests that need a user answer 500 not_configured. */
+  | { kind: "none" }
 ) & {
   /** Seconds after a token's `iat` when it is refused however far off its `exp` is; unset means `exp` alone decides. */
   maxTokenAgeSeconds?: number;
@@ -31,8 +33,11 @@ export interface MediaConfig {
   /** Base of delivery URLs (`https://res.cloudinary.com`; the dev server's own media store locally). */
   deliveryBase: string;
   folder: string;
-  /** True when no Cloudinary account is configured and the dev server's local media store stands in. */
-  local: boolean;
+  /**
+   * A Cloudinary account; the dev server's local stand-in (set by scripts/local-defaults.ts, never from the
+   * environment); or none outside production, where signing and the Admin API answer 500 not_configured.
+   */
+  account: "cloudinary" | "local" | "none";
 }
 
 export interface Config {
@@ -62,86 +67,6 @@ export interface RateLimits {
   post: number;
   read: number;
 }
-
-// Dev sign-in tokens are signed with a secret made per process, so nobody can forge one from the source; they
-// simply stop working when the dev server restarts (its in-process posts are gone then too).
-const DEV_AUTH_SECRET = randomBytes(32).toString("base64url");
-// The local media store's key pair signs only local files; a deployment refuses to start without real ones.
-const DEV_MEDIA = { cloudName: "local", apiKey: "local-key", apiSecret: "local-media-secret-not-for-production" };
-
-const optional = z.string().optional();
-const url = (protocols: string[]) =>
-  z
-    .string()
-    .url()
-    .refine((value) => protocols.includes(new URL(value).protocol), `must start with ${protocols.join(" or ")}//`)
-    .optional();
-const flag = z.enum(["true", "false", "1", "0"]).optional();
-const perMinute = (fallback: number) => z.coerce.number().int().min(0).max(100_000).default(fallback);
-const isOn = (value: string | undefined) => value === "true" || value === "1";
-const SECONDS_PER_UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
-// A whole number and one unit, turned into seconds: nothing like "1.5 hours" left for jose to interpret.
-const duration = z
-  .string()
-  .regex(/^[1-9][0-9]{0,5}[smhd]$/, "must be a duration such as 3600s, 90m, 24h or 7d")
-  .transform((value) => Number(value.slice(0, -1)) * SECONDS_PER_UNIT[value.slice(-1)])
-  .optional();
-
-const EnvSchema = z.object({
-  NODE_ENV: optional,
-  VERCEL_ENV: optional,
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  // Loopback by default: the dev server's sign-in lets anyone who reaches it post as anyone.
-  HOST: z
-    .string()
-    .regex(/^[A-Za-z0-9.:-]+$/, "must be an address to listen on, such as 127.0.0.1, 0.0.0.0 or ::")
-    .default("127.0.0.1"),
-  // Vercel sets VERCEL=1; its edge overwrites X-Forwarded-For and X-Real-IP, so they can be trusted there.
-  VERCEL: optional,
-  TRUST_PROXY: flag,
-  DEV_SIGN_IN: flag,
-  UPSTASH_REDIS_REST_URL: url(["https:", "http:"]),
-  UPSTASH_REDIS_REST_TOKEN: optional,
-  KV_REST_API_URL: url(["https:", "http:"]),
-  KV_REST_API_TOKEN: optional,
-  REDIS_URL: url(["redis:", "rediss:"]),
-  REDIS_CLUSTER: flag,
-  REDIS_TIMEOUT_MS: z.coerce.number().int().min(100).max(10_000).default(2000),
-  CLOUDINARY_URL: url(["cloudinary:"]),
-  CLOUDINARY_CLOUD_NAME: optional,
-  CLOUDINARY_API_KEY: optional,
-  CLOUDINARY_API_SECRET: optional,
-  CLOUDINARY_FOLDER: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, "must be a folder path such as feed or app/feed")
-    .default("feed"),
-  FEED_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
-  FEED_READ_REQUIRES_AUTH: flag,
-  ADMIN_TOKEN: optional,
-  CORS_ORIGINS: z
-    .string()
-    .transform((value) =>
-      value
-        .split(",")
-        .map((origin) => origin.trim().replace(/\/+$/, ""))
-        .filter(Boolean),
-    )
-    .refine(
-      (origins) => origins.every((o) => o === "*" || /^https?:\/\/[^/\s]+$/.test(o)),
-      "must be * or origins like https://app.example.com",
-    )
-    .default([]),
-  RATE_LIMIT: z.enum(["on", "off"]).default("on"),
-  RATE_LIMIT_POST_PER_MINUTE: perMinute(10),
-  // Reads are cheap and mostly served by the CDN: a read limit is off (0) or generous.
-  RATE_LIMIT_READ_PER_MINUTE: perMinute(0).refine((n) => n === 0 || n >= 600, "must be 0 (off) or at least 600"),
-  AUTH_JWT_SECRET: z.string().min(32, "must be at least 32 characters (HS256 key)").optional(),
-  AUTH_JWKS_URL: url(["https:", "http:"]),
-  AUTH_JWT_ISSUER: optional,
-  AUTH_JWT_AUDIENCE: optional,
-  AUTH_MAX_TOKEN_AGE: duration,
-});
-type Env = z.infer<typeof EnvSchema>;
 
 /** process.env over `.env.local` over `.env` (files only for local runs; Vercel injects variables directly). */
 export function readEnvironment(cwd = process.cwd()): EnvSource {
@@ -215,7 +140,7 @@ function readMedia(env: Env, production: boolean, problems: string[]): MediaConf
     apiBase: "https://api.cloudinary.com",
     deliveryBase: "https://res.cloudinary.com",
     folder: env.CLOUDINARY_FOLDER,
-    local: false,
+    account: "cloudinary" as const,
   };
   if (env.CLOUDINARY_URL) {
     const parsed = new URL(env.CLOUDINARY_URL);
@@ -244,9 +169,8 @@ function readMedia(env: Env, production: boolean, problems: string[]): MediaConf
       .map(([name]) => name);
     problems.push(`Cloudinary is not configured: set CLOUDINARY_URL, or ${missing.join(" + ")}`);
   }
-  // The dev server serves a Cloudinary stand-in on its own origin (scripts/local-cloudinary.ts).
-  const localBase = `http://localhost:${env.PORT}/_cloudinary`;
-  return { ...base, ...DEV_MEDIA, apiBase: localBase, deliveryBase: localBase, local: true };
+  // Outside production this is allowed: `npm run dev` fills in its local stand-in (scripts/local-defaults.ts).
+  return { ...base, cloudName: "", apiKey: "", apiSecret: "", account: "none" };
 }
 
 function readAuth(env: Env, production: boolean, problems: string[]): AuthConfig {
@@ -256,5 +180,5 @@ function readAuth(env: Env, production: boolean, problems: string[]): AuthConfig
   if (env.AUTH_JWT_SECRET) return { kind: "secret", secret: env.AUTH_JWT_SECRET, ...claims, ...maxAge };
   if (env.AUTH_JWKS_URL) return { kind: "jwks", jwksUrl: env.AUTH_JWKS_URL, ...claims, ...maxAge };
   if (production) problems.push("Auth is not configured: set AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL");
-  return { kind: "dev", secret: DEV_AUTH_SECRET, ...maxAge };
+  return { kind: "none", ...maxAge };
 }

@@ -1,7 +1,7 @@
 // Cloudinary for the feed: signs direct browser uploads and verifies what the browser reports back.
 import { v2 as cloudinary } from "cloudinary";
 import type { MediaConfig } from "./env.js";
-import { HttpError } from "./errors.js";
+import { ConfigError, HttpError } from "./errors.js";
 import { ALLOWED_FORMATS } from "./limits.js";
 import { buildPublicId, isSignedAs, ownerSegment, parsePublicId } from "./public-id.js";
 import type { CloudinaryUpload, MediaType, UploadSignature } from "./schemas.js";
@@ -38,7 +38,18 @@ export interface MediaSigner {
   verifyUpload(upload: CloudinaryUpload, userId: string, nowMs: number, maxAgeSeconds: number): VerifiedMedia;
 }
 
+/** No Cloudinary account outside production (a local run outside `npm run dev`): 500 not_configured, reason logged. */
+export function cloudinaryNotConfigured(): ConfigError {
+  return new ConfigError(["Cloudinary is not configured: set CLOUDINARY_URL (npm run dev offers a local stand-in)"]);
+}
+
 export function createMediaSigner(config: MediaConfig): MediaSigner {
+  if (config.account === "none") {
+    const refuse = (): never => {
+      throw cloudinaryNotConfigured();
+    };
+    return { signUpload: refuse, verifyUpload: refuse };
+  }
   // verify_api_response_signature reads the secret from the SDK's global configuration.
   cloudinary.config({ cloud_name: config.cloudName, api_key: config.apiKey, api_secret: config.apiSecret });
   return {

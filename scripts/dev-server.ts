@@ -9,6 +9,7 @@ import { ConfigError } from "../lib/errors.js";
 import { errorJson } from "../lib/http/error-response.js";
 import { createDevSignIn, DEV_SIGN_IN_PATH } from "./dev-sign-in.js";
 import { createLocalCloudinary } from "./local-cloudinary.js";
+import { withLocalDefaults } from "./local-defaults.js";
 
 type Handler = (request: Request) => Promise<Response>;
 interface Route {
@@ -58,7 +59,7 @@ async function serveStatic(pathname: string): Promise<Response | undefined> {
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig();
+    config = withLocalDefaults(loadConfig());
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
@@ -67,7 +68,8 @@ async function main(): Promise<void> {
   const app = createApp(config);
   useApp(app);
   const routes = await loadRoutes(join(ROOT, "api"));
-  const localMedia = config.media.local ? createLocalCloudinary(config.media, join(ROOT, ".local-media")) : undefined;
+  const localMedia =
+    config.media.account === "local" ? createLocalCloudinary(config.media, join(ROOT, ".local-media")) : undefined;
   // Deployments never serve this route; the dev server serves it only where it cannot reach real services unasked.
   const signIn = createDevSignIn(config);
 
@@ -92,7 +94,8 @@ async function main(): Promise<void> {
 
   serve({ fetch, port: config.port, hostname: config.host }, () => {
     const store = config.redis.kind === "memory" ? "in-process store" : `Redis (${config.redis.kind})`;
-    const media = config.media.local ? "local media store (.local-media/)" : `Cloudinary (${config.media.cloudName})`;
+    const media =
+      config.media.account === "local" ? "local media store (.local-media/)" : `Cloudinary (${config.media.cloudName})`;
     const where = `http://localhost:${config.port} (listening on ${config.host})`;
     console.log(`Feed dev server on ${where} · ${store} · ${media} · auth: ${config.auth.kind}`);
     if (signIn.notice) console.log(signIn.notice);

@@ -58,7 +58,7 @@ export function createDevSignIn(config: SignInConfig): DevSignIn {
  */
 function refusalOf(config: SignInConfig): string | undefined {
   if (config.devSignIn === false) return "Dev sign-in is off (DEV_SIGN_IN=false); set DEV_SIGN_IN=true to enable it.";
-  const realServices = config.redis.kind !== "memory" && !config.media.local;
+  const realServices = config.redis.kind !== "memory" && config.media.account === "cloudinary";
   if (!realServices || config.devSignIn === true) return undefined;
   return (
     "Dev sign-in is off: this server uses real Redis and real Cloudinary, where it would let anyone post as anyone. " +

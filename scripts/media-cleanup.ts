@@ -10,6 +10,7 @@ import { type Config, type EnvSource, loadConfig, readEnvironment } from "../lib
 import { ConfigError } from "../lib/errors.js";
 import type { FeedStore } from "../lib/store/feed-store.js";
 import { MemoryStore } from "../lib/store/memory-store.js";
+import { withLocalDefaults } from "./local-defaults.js";
 import { describeFailure } from "./media-cleanup-failure.js";
 import { formatBatch, formatCandidates, plural } from "./media-cleanup-report.js";
 
@@ -103,7 +104,8 @@ function prepare(args: string[], deps: CliDeps, { out, err }: Output): Run | num
       out(USAGE);
       return EXIT_OK;
     }
-    config = loadConfig(deps.env ?? readEnvironment());
+    // Offline, the same local stand-in as `npm run dev` (its Cloudinary calls go to the dev server).
+    config = withLocalDefaults(loadConfig(deps.env ?? readEnvironment()));
   } catch (error) {
     err(error instanceof ConfigError ? error.message : `${(error as Error).message}\n${USAGE}`);
     return EXIT_USAGE;
@@ -133,9 +135,10 @@ function prepare(args: string[], deps: CliDeps, { out, err }: Output): Run | num
 /** Lists, prints the candidates and, with --apply, deletes them batch by batch. */
 async function sweep(run: Run, { out, err }: Output): Promise<number> {
   const { options, config, now } = run;
-  const where = config.media.local
-    ? `the local media store at ${config.media.apiBase}`
-    : `cloud "${config.media.cloudName}"`;
+  const where =
+    config.media.account === "local"
+      ? `the local media store at ${config.media.apiBase}`
+      : `cloud "${config.media.cloudName}"`;
   const cutoff = new Date(now() - options.olderThanMs).toISOString();
   out(`Feed media in ${run.folder}/ on ${where}, uploaded before ${cutoff} (older than ${options.olderThan}).`);
   const leftovers = await findLeftovers(options.olderThanMs, run);

@@ -8,6 +8,7 @@ import { MAX_BODY_BYTES } from "../lib/http/json.js";
 import type { Handler } from "../lib/http/route.js";
 import { MemoryStore } from "../lib/store/memory-store.js";
 import { createDevSignIn, DEV_SIGN_IN_PATH } from "../scripts/dev-sign-in.js";
+import { withLocalDefaults } from "../scripts/local-defaults.js";
 import { jsonRequest } from "./support/test-app.js";
 
 const REAL_REDIS = { REDIS_URL: "redis://127.0.0.1:6379" };
@@ -15,7 +16,7 @@ const REAL_CLOUDINARY = { CLOUDINARY_URL: "cloudinary://key:secret@cloud" };
 
 /** The dev server's sign-in as `npm run dev` builds it from these variables (no network is touched). */
 function devSignIn(env: EnvSource = {}) {
-  const config = loadConfig(env);
+  const config = withLocalDefaults(loadConfig(env)); // as npm run dev does
   useApp(createApp(config, { store: new MemoryStore() }));
   return createDevSignIn(config);
 }

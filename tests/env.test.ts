@@ -4,6 +4,7 @@ import { parseEnv } from "node:util";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../lib/env.js";
 import { ConfigError } from "../lib/errors.js";
+import { withLocalDefaults } from "../scripts/local-defaults.js";
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -16,12 +17,24 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 describe("loadConfig", () => {
-  it("runs locally with no variables: in-process store, local media store, dev sign-in", () => {
+  it("loads with no variables outside production, marking what is not configured (it knows no dev defaults)", () => {
     const config = loadConfig({});
     expect(config.redis).toEqual({ kind: "memory" });
-    expect(config.media).toMatchObject({ local: true, apiBase: "http://localhost:3000/_cloudinary", folder: "feed" });
-    expect(config.auth.kind).toBe("dev");
+    expect(config.media).toMatchObject({ account: "none", folder: "feed" });
+    expect(config.auth.kind).toBe("none");
     expect(config.feedTtlSeconds).toBe(3600);
+  });
+
+  it("gets the local media store and the dev sign-in from the dev server, only where nothing real is set", () => {
+    const local = withLocalDefaults(loadConfig({}));
+    expect(local.media).toMatchObject({
+      account: "local",
+      apiBase: "http://localhost:3000/_cloudinary",
+      folder: "feed",
+    });
+    expect(local.auth.kind).toBe("dev");
+    const real = loadConfig({ CLOUDINARY_URL: "cloudinary://k:s@cloud", AUTH_JWT_SECRET: "x".repeat(32) });
+    expect(withLocalDefaults(real)).toEqual(real);
   });
 
   it("refuses to start in production without Redis, Cloudinary and auth, naming all three in one message", () => {
@@ -91,7 +104,7 @@ describe("loadConfig", () => {
       apiSecret: "s@x",
       apiBase: "http://127.0.0.1:9999",
       deliveryBase: "https://res.cloudinary.com",
-      local: false,
+      account: "cloudinary",
     });
     const separate = {
       CLOUDINARY_CLOUD_NAME: "c",

@@ -19,7 +19,7 @@ const MEDIA: MediaConfig = {
   apiBase: BASE,
   deliveryBase: BASE,
   folder: "feed",
-  local: true,
+  account: "local",
 };
 const signer = createMediaSigner(MEDIA);
 let directory: string;

@@ -1,4 +1,5 @@
 // "Never automatic": posting, deleting and expiring posts never reach Cloudinary, and nothing schedules a cleanup.
+
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { v2 as cloudinary } from "cloudinary";
@@ -11,6 +12,7 @@ import { createApp, useApp } from "../lib/app.js";
 import { issueDevToken } from "../lib/auth.js";
 import { postKey } from "../lib/feed-keys.js";
 import { MemoryStore } from "../lib/store/memory-store.js";
+import { withLocalDefaults } from "../scripts/local-defaults.js";
 import { NOW, testConfig } from "./support/media-cleanup-fixtures.js";
 
 // No handlers at all: any request leaving the process is an error, and every one is counted.
@@ -24,7 +26,7 @@ afterAll(() => server.close());
 
 describe("the feed never deletes media on its own", () => {
   it("makes no Cloudinary call when posts are created, deleted by their author, or expire", async () => {
-    const config = testConfig();
+    const config = withLocalDefaults(testConfig()); // as npm run dev runs it
     if (config.auth.kind !== "dev") throw new Error("expected the dev sign-in configuration");
     let now = NOW;
     const store = new MemoryStore(() => now);

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { MediaConfig } from "../env.js";
 import { ServiceUnavailableError } from "../errors.js";
+import { cloudinaryNotConfigured } from "../media.js";
 import { MEDIA_TYPES } from "../schemas.js";
 
 // The Admin API answers in well under a second; 4 s keeps a cleanup's calls (a lookup, then the image and video
@@ -81,6 +82,7 @@ export function createCloudinaryAdmin(media: MediaConfig, deps: AdminDeps = {}):
   const authorization = `Basic ${Buffer.from(`${media.apiKey}:${media.apiSecret}`).toString("base64")}`;
 
   async function call(method: "GET" | "DELETE", type: StoredType, params: URLSearchParams): Promise<unknown> {
+    if (media.account === "none") throw cloudinaryNotConfigured();
     const path = `resources/${type}/upload`;
     const url = `${media.apiBase}/v1_1/${encodeURIComponent(media.cloudName)}/${path}`;
     const what = `Cloudinary Admin API ${method} ${path}`;

@@ -1,0 +1,76 @@
+// The variables the feed reads and how each one is validated; lib/env.ts applies the schema and builds the Config.
+import { z } from "zod";
+
+const optional = z.string().optional();
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .url()
+    .refine((value) => protocols.includes(new URL(value).protocol), `must start with ${protocols.join(" or ")}//`)
+    .optional();
+const flag = z.enum(["true", "false", "1", "0"]).optional();
+const perMinute = (fallback: number) => z.coerce.number().int().min(0).max(100_000).default(fallback);
+export const isOn = (value: string | undefined) => value === "true" || value === "1";
+const SECONDS_PER_UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+// A whole number and one unit, turned into seconds: nothing like "1.5 hours" left for jose to interpret.
+const duration = z
+  .string()
+  .regex(/^[1-9][0-9]{0,5}[smhd]$/, "must be a duration such as 3600s, 90m, 24h or 7d")
+  .transform((value) => Number(value.slice(0, -1)) * SECONDS_PER_UNIT[value.slice(-1)])
+  .optional();
+
+export const EnvSchema = z.object({
+  NODE_ENV: optional,
+  VERCEL_ENV: optional,
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // Loopback by default: the dev server's sign-in lets anyone who reaches it post as anyone.
+  HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.:-]+$/, "must be an address to listen on, such as 127.0.0.1, 0.0.0.0 or ::")
+    .default("127.0.0.1"),
+  // Vercel sets VERCEL=1; its edge overwrites X-Forwarded-For and X-Real-IP, so they can be trusted there.
+  VERCEL: optional,
+  TRUST_PROXY: flag,
+  DEV_SIGN_IN: flag,
+  UPSTASH_REDIS_REST_URL: url(["https:", "http:"]),
+  UPSTASH_REDIS_REST_TOKEN: optional,
+  KV_REST_API_URL: url(["https:", "http:"]),
+  KV_REST_API_TOKEN: optional,
+  REDIS_URL: url(["redis:", "rediss:"]),
+  REDIS_CLUSTER: flag,
+  REDIS_TIMEOUT_MS: z.coerce.number().int().min(100).max(10_000).default(2000),
+  CLOUDINARY_URL: url(["cloudinary:"]),
+  CLOUDINARY_CLOUD_NAME: optional,
+  CLOUDINARY_API_KEY: optional,
+  CLOUDINARY_API_SECRET: optional,
+  CLOUDINARY_FOLDER: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, "must be a folder path such as feed or app/feed")
+    .default("feed"),
+  FEED_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
+  FEED_READ_REQUIRES_AUTH: flag,
+  ADMIN_TOKEN: optional,
+  CORS_ORIGINS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(",")
+        .map((origin) => origin.trim().replace(/\/+$/, ""))
+        .filter(Boolean),
+    )
+    .refine(
+      (origins) => origins.every((o) => o === "*" || /^https?:\/\/[^/\s]+$/.test(o)),
+      "must be * or origins like https://app.example.com",
+    )
+    .default([]),
+  RATE_LIMIT: z.enum(["on", "off"]).default("on"),
+  RATE_LIMIT_POST_PER_MINUTE: perMinute(10),
+  // Reads are cheap and mostly served by the CDN: a read limit is off (0) or generous.
+  RATE_LIMIT_READ_PER_MINUTE: perMinute(0).refine((n) => n === 0 || n >= 600, "must be 0 (off) or at least 600"),
+  AUTH_JWT_SECRET: z.string().min(32, "must be at least 32 characters (HS256 key)").optional(),
+  AUTH_JWKS_URL: url(["https:", "http:"]),
+  AUTH_JWT_ISSUER: optional,
+  AUTH_JWT_AUDIENCE: optional,
+  AUTH_MAX_TOKEN_AGE: duration,
+});
+export type Env = z.infer<typeof EnvSchema>;
