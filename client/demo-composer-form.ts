@@ -1,8 +1,10 @@
 // The composer's form state: folded on phones until used, the caption's counter and stored draft, and the busy
 // state while posting (controls locked, real progress, Cancel within reach).
+
+import { MAX_TEXT_CHARS } from "../lib/limits.js";
 import { byId, setText } from "./demo-dom.js";
 import { loadDraft, saveDraft } from "./demo-session.js";
-import { captionLength, MAX_CAPTION_CHARS } from "./limits.js";
+import { captionLength } from "./limits.js";
 
 export interface ComposerForm {
   caption: HTMLTextAreaElement;
@@ -30,8 +32,8 @@ export function mountComposerForm(onExpand: () => void): ComposerForm {
 
   function updateCount(): void {
     const length = captionLength(caption.value);
-    setText(count, `${length} / ${MAX_CAPTION_CHARS}`);
-    count.classList.toggle("over", length > MAX_CAPTION_CHARS);
+    setText(count, `${length} / ${MAX_TEXT_CHARS}`);
+    count.classList.toggle("over", length > MAX_TEXT_CHARS);
   }
 
   toggle.addEventListener("click", () => {

@@ -1,9 +1,10 @@
 // The composer's file picker: the allowed formats under it, a preview, and the real-format check's refusal beside it.
+
+import { MAX_MEDIA_BYTES } from "../lib/limits.js";
 import { byId, element, setText } from "./demo-dom.js";
 import { problemMessage } from "./demo-wording.js";
 import { allowedFormatsText, type FeedClient, type MediaType } from "./feed-client.js";
 import { formatBytes } from "./file-check.js";
-import { DEFAULT_MAX_BYTES } from "./limits.js";
 
 export interface MediaPicker {
   file(): File | undefined;
@@ -82,6 +83,6 @@ function showPreview(preview: HTMLElement, file: File, type: MediaType): string 
 
 /** "Photos: JPEG, PNG, … or HEIC, up to 10 MB. Videos: MP4, … or M4V, up to 100 MB." */
 function allowedFormatsHint(): string {
-  const image = `Photos: ${allowedFormatsText("image")}, up to ${formatBytes(DEFAULT_MAX_BYTES.image)}.`;
-  return `${image} Videos: ${allowedFormatsText("video")}, up to ${formatBytes(DEFAULT_MAX_BYTES.video)}.`;
+  const image = `Photos: ${allowedFormatsText("image")}, up to ${formatBytes(MAX_MEDIA_BYTES.image)}.`;
+  return `${image} Videos: ${allowedFormatsText("video")}, up to ${formatBytes(MAX_MEDIA_BYTES.video)}.`;
 }

@@ -1,4 +1,6 @@
 // Entry point of the demo page at `/`: sign-in, composer and live feed, wired to the browser client.
+
+import { DEFAULT_TTL_SECONDS } from "../lib/limits.js";
 import type { Post } from "../lib/schemas.js";
 import { mountAuthView } from "./demo-auth-view.js";
 import { mountComposer } from "./demo-composer.js";
@@ -8,7 +10,6 @@ import { checkSignIn, loadDraft, loadSession, type Session, type SignInMode, sav
 import { formatLifetime, watchStatusText } from "./demo-wording.js";
 import { createFeedClient, type FeedWatch, type WatchStatus } from "./feed-client.js";
 import { FeedClientError } from "./feed-errors.js";
-import { DEFAULT_TTL_SECONDS } from "./limits.js";
 import { expiresAt } from "./time-left.js";
 
 // Others' posts appear within a few seconds; a 304 makes a quiet poll nearly free.

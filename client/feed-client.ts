@@ -1,9 +1,10 @@
 // The typed browser client for the feed API: post (sign → direct upload with progress → publish), list, remove, watch.
+
+import { DEFAULT_TTL_SECONDS, MAX_MEDIA_BYTES } from "../lib/limits.js";
 import type { CloudinaryUpload, FeedPage, MediaType, Post, UploadSignature } from "../lib/schemas.js";
 import { abortedError, errorFromResponse, errorFromStatus, FeedClientError, networkError } from "./feed-errors.js";
 import { type FeedWatch, type Visibility, type WatchOptions, watchFeed } from "./feed-watch.js";
 import { checkCaption, checkFile, type FileInfo, type ReadableFile, verifyFile } from "./file-check.js";
-import { DEFAULT_MAX_BYTES, DEFAULT_TTL_SECONDS } from "./limits.js";
 import { type RetryPolicy, withRetries } from "./retry.js";
 import { expiresAt } from "./time-left.js";
 import { type FormResult, sendForm } from "./upload.js";
@@ -58,7 +59,7 @@ const PUBLISH_RETRY: RetryPolicy = { attempts: 3, backoffMs: [1000, 2000], maxWa
 
 export function createFeedClient(options: FeedClientOptions): FeedClient {
   const base = options.baseUrl.replace(/\/+$/, "");
-  const maxBytes = { ...DEFAULT_MAX_BYTES, ...options.maxBytes };
+  const maxBytes = { ...MAX_MEDIA_BYTES, ...options.maxBytes };
   const ttlSeconds = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
 
   async function authorization(required: boolean): Promise<Record<string, string>> {

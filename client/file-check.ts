@@ -1,4 +1,6 @@
 // Checks a file and caption before anything is uploaded: what it is (by MIME type and by its bytes) and its size.
+
+import { MAX_TEXT_CHARS } from "../lib/limits.js";
 import type { MediaType } from "../lib/schemas.js";
 import { FeedClientError } from "./feed-errors.js";
 import {
@@ -9,7 +11,7 @@ import {
   type SniffedFormat,
   sniffFormat,
 } from "./file-format.js";
-import { captionLength, MAX_CAPTION_CHARS } from "./limits.js";
+import { captionLength } from "./limits.js";
 
 /** What is read from a file: a `File` fits, and so does any object a test or a host app builds. */
 export type FileInfo = Pick<File, "type" | "size">;
@@ -83,10 +85,10 @@ function mismatch(type: string, found: SniffedFormat): FeedClientError {
 
 export function checkCaption(text: string): void {
   const length = captionLength(text);
-  if (length > MAX_CAPTION_CHARS) {
+  if (length > MAX_TEXT_CHARS) {
     throw new FeedClientError(
       "caption_too_long",
-      `The caption is ${length} characters; the limit is ${MAX_CAPTION_CHARS}.`,
+      `The caption is ${length} characters; the limit is ${MAX_TEXT_CHARS}.`,
     );
   }
 }

@@ -1,5 +1,6 @@
 // The variables the feed reads and how each one is validated; lib/env.ts applies the schema and builds the Config.
 import { z } from "zod";
+import { DEFAULT_TTL_SECONDS } from "./limits.js";
 
 const optional = z.string().optional();
 const url = (protocols: string[]) =>
@@ -47,7 +48,7 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, "must be a folder path such as feed or app/feed")
     .default("feed"),
-  FEED_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
+  FEED_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(DEFAULT_TTL_SECONDS),
   FEED_READ_REQUIRES_AUTH: flag,
   ADMIN_TOKEN: optional,
   CORS_ORIGINS: z

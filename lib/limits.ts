@@ -3,6 +3,9 @@
 // Instagram's caption limit; counted in characters (code points), not UTF-16 units.
 export const MAX_TEXT_CHARS = 2200;
 
+// How long a post lives unless FEED_TTL_SECONDS says otherwise: an hour, the product's promise.
+export const DEFAULT_TTL_SECONDS = 3600;
+
 // Cloudinary's free-plan limits per file; paid plans allow more, so the browser client lets hosts raise them.
 // 100 MB is also Cloudinary's ceiling for one upload request on every plan: larger files need a chunked upload.
 export const MAX_MEDIA_BYTES = { image: 10 * 1024 * 1024, video: 100 * 1024 * 1024 } as const;
