@@ -74,7 +74,7 @@ export async function rebuildIndexSlice(deps: RebuildDeps): Promise<boolean> {
     if (step.cursor === null) return deps.store.finishRebuild(lease, entries, indexTtlSeconds(deps.ttlSeconds));
     cursor = step.cursor;
     const sliceOver = performance.now() - started >= sliceMs;
-    saved = deps.store.saveRebuild(lease, cursor, entries, sliceOver);
+    saved = deps.store.saveRebuild(lease, { cursor, entries, release: sliceOver });
     if (sliceOver) {
       await saved;
       return false;

@@ -1,20 +1,11 @@
 // The browser client retries only the publish step (idempotent on the server) after a 503 or no answer, within bounds.
 import { HttpResponse, http } from "msw";
 import { describe, expect, it, vi } from "vitest";
-import {
-  API,
-  CLOUDINARY_ANSWER,
-  clientFor,
-  makePost,
-  photo,
-  rejection,
-  SIGNED_FIELDS,
-  signing,
-  UPLOAD_URL,
-  useClientServer,
-} from "./support/feed-client-fixtures.js";
+import * as fixtures from "./support/feed-client-fixtures.js";
 
-const server = useClientServer();
+const { API, CLOUDINARY_ANSWER, clientFor, makePost, photo, rejection, SIGNED_FIELDS, signing, UPLOAD_URL } = fixtures;
+
+const server = fixtures.useClientServer();
 
 /** Signs and uploads as usual, counting each request; publish answers from the script, one answer per request. */
 function scriptPublish(...answers: (() => Response)[]) {

@@ -121,7 +121,7 @@ describe.each(cases)("reading the feed: $name", ({ create, raw, reset }) => {
     await sleep(80); // cut off: its lease lapses and another reader takes over
     expect((await store.claimRebuild(rebuildLease("new-owner", 60_000))).claimed).toBe(true);
     const ghost = { id: "never-a-post", score: Date.now() };
-    expect(await store.saveRebuild(stale, "123", [ghost], false)).toBe(false);
+    expect(await store.saveRebuild(stale, { cursor: "123", entries: [ghost], release: false })).toBe(false);
     expect(await store.finishRebuild(stale, [ghost], TTL)).toBe(false);
     const index = await store.readIndex({ indexKey: INDEX_KEY, marker: HEALED_MARKER, minScore: 0, limit: 10 });
     expect(index).toEqual({ entries: [], ties: [], markerPresent: false });

@@ -69,6 +69,14 @@ export interface RebuildLease extends RebuildKeys {
   stateTtlSeconds: number;
 }
 
+/** One step of a rebuild to save: the entries it found, where the walk goes on, and whether the lease is let go. */
+export interface RebuildProgress {
+  cursor: string;
+  entries: IndexEntry[];
+  /** True at the end of a reader's slice: the next reader may take over at once instead of after the lease. */
+  release: boolean;
+}
+
 export interface ScanStep {
   keys: string[];
   /** Where the walk goes on from; null once every key (on every master) has been walked. */
@@ -100,7 +108,7 @@ export interface FeedStore {
    * Adds entries to the side index and saves the cursor, renewing the lease (or releasing it); false when the lease was
    * lost to another caller, in which case nothing was written.
    */
-  saveRebuild(lease: RebuildLease, cursor: string, entries: IndexEntry[], release: boolean): Promise<boolean>;
+  saveRebuild(lease: RebuildLease, progress: RebuildProgress): Promise<boolean>;
   /** Merges the side index (plus `entries`) and the marker into the index in one step, and clears the rebuild. */
   finishRebuild(lease: RebuildLease, entries: IndexEntry[], indexTtlSeconds: number): Promise<boolean>;
 }

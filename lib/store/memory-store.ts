@@ -1,27 +1,17 @@
 // In-process store for local runs and tests: the same semantics as Redis (TTL, NX, score order, leases), no server.
-import type {
-  FeedStore,
-  IndexEntry,
-  IndexQuery,
-  IndexRead,
-  PostRemoval,
-  PostWrite,
-  PublishOutcome,
-  RebuildLease,
-  ScanStep,
-} from "./feed-store.js";
+import type * as store from "./feed-store.js";
 
 interface Entry {
   value: string | Map<string, number>;
   expiresAt: number;
 }
 
-export class MemoryStore implements FeedStore {
+export class MemoryStore implements store.FeedStore {
   private readonly data = new Map<string, Entry>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  async publishPost(write: PostWrite): Promise<PublishOutcome> {
+  async publishPost(write: store.PostWrite): Promise<store.PublishOutcome> {
     if (this.live(write.removedKey)) return { status: "removed" };
     const existing = this.live(write.key);
     if (existing) return { status: "exists", value: existing.value };
@@ -33,7 +23,7 @@ export class MemoryStore implements FeedStore {
     return { status: "created" };
   }
 
-  async readIndex(query: IndexQuery): Promise<IndexRead> {
+  async readIndex(query: store.IndexQuery): Promise<store.IndexRead> {
     const index = this.index(query.indexKey, false);
     const sorted = [...index].map(([id, score]) => ({ id, score })).sort(newestFirst);
     const below = query.below ?? Number.POSITIVE_INFINITY;
@@ -51,7 +41,7 @@ export class MemoryStore implements FeedStore {
     });
   }
 
-  async removePost(removal: PostRemoval): Promise<void> {
+  async removePost(removal: store.PostRemoval): Promise<void> {
     this.setString(removal.removedKey, "1", removal.removedTtlSeconds);
     this.data.delete(removal.key);
     this.index(removal.indexKey, false).delete(removal.id);
@@ -68,7 +58,7 @@ export class MemoryStore implements FeedStore {
     return Number(entry.value);
   }
 
-  async claimRebuild(lease: RebuildLease): Promise<{ claimed: boolean; cursor: string | null }> {
+  async claimRebuild(lease: store.RebuildLease): Promise<{ claimed: boolean; cursor: string | null }> {
     const claimed = !this.live(lease.lockKey);
     if (claimed) this.data.set(lease.lockKey, { value: lease.token, expiresAt: this.now() + lease.leaseMs });
     const cursor = this.live(lease.cursorKey)?.value;
@@ -76,21 +66,25 @@ export class MemoryStore implements FeedStore {
   }
 
   /** Not a cursor walk: one step returns every live matching key (the order Redis gives is unspecified anyway). */
-  async scanPosts(_cursor: string | null, match: string, _count: number): Promise<ScanStep> {
+  async scanPosts(_cursor: string | null, match: string, _count: number): Promise<store.ScanStep> {
     const pattern = new RegExp(`^${match.split("*").map(escapeRegExp).join(".*")}$`);
     return { cursor: null, keys: [...this.data.keys()].filter((key) => pattern.test(key) && this.live(key)) };
   }
 
-  async saveRebuild(lease: RebuildLease, cursor: string, entries: IndexEntry[], release: boolean): Promise<boolean> {
+  async saveRebuild(lease: store.RebuildLease, progress: store.RebuildProgress): Promise<boolean> {
     if (this.live(lease.lockKey)?.value !== lease.token) return false;
-    this.addEntries(lease.buildKey, entries, lease.stateTtlSeconds);
-    this.setString(lease.cursorKey, cursor, lease.stateTtlSeconds);
-    if (release) this.data.delete(lease.lockKey);
+    this.addEntries(lease.buildKey, progress.entries, lease.stateTtlSeconds);
+    this.setString(lease.cursorKey, progress.cursor, lease.stateTtlSeconds);
+    if (progress.release) this.data.delete(lease.lockKey);
     else this.data.set(lease.lockKey, { value: lease.token, expiresAt: this.now() + lease.leaseMs });
     return true;
   }
 
-  async finishRebuild(lease: RebuildLease, entries: IndexEntry[], indexTtlSeconds: number): Promise<boolean> {
+  async finishRebuild(
+    lease: store.RebuildLease,
+    entries: store.IndexEntry[],
+    indexTtlSeconds: number,
+  ): Promise<boolean> {
     if (this.live(lease.lockKey)?.value !== lease.token) return false;
     const built = [...this.index(lease.buildKey, false)].map(([id, score]) => ({ id, score }));
     this.addEntries(lease.indexKey, [...built, ...entries, { id: lease.marker, score: 0 }], indexTtlSeconds);
@@ -98,7 +92,7 @@ export class MemoryStore implements FeedStore {
     return true;
   }
 
-  private addEntries(key: string, entries: IndexEntry[], ttlSeconds: number): void {
+  private addEntries(key: string, entries: store.IndexEntry[], ttlSeconds: number): void {
     const index = this.index(key, true);
     for (const { id, score } of entries) index.set(id, Math.min(score, index.get(id) ?? score));
     this.expire(key, ttlSeconds);
@@ -128,7 +122,7 @@ export class MemoryStore implements FeedStore {
   }
 }
 
-function newestFirst(a: IndexEntry, b: IndexEntry): number {
+function newestFirst(a: store.IndexEntry, b: store.IndexEntry): number {
   return b.score - a.score || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 

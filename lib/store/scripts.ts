@@ -1,6 +1,6 @@
 // The Lua the Redis adapters run. Each script touches only the keys it is given, and on a cluster only keys of one slot.
 import { createHash } from "node:crypto";
-import type { IndexEntry, PostWrite, RebuildLease } from "./feed-store.js";
+import type { IndexEntry, PostWrite, RebuildLease, RebuildProgress } from "./feed-store.js";
 
 export interface Script {
   source: string;
@@ -84,12 +84,7 @@ export function publishCall(write: PostWrite, deadline: string, withIndex: boole
   return { script: PUBLISH_POST, keys: [...post.keys, write.indexKey], args: [...post.args, ...index] };
 }
 
-export function saveRebuildCall(
-  lease: RebuildLease,
-  cursor: string,
-  entries: IndexEntry[],
-  release: boolean,
-): ScriptCall {
+export function saveRebuildCall(lease: RebuildLease, { cursor, entries, release }: RebuildProgress): ScriptCall {
   const args = [lease.token, String(lease.leaseMs), cursor, String(lease.stateTtlSeconds), release ? "1" : "0"];
   return {
     script: SAVE_REBUILD,

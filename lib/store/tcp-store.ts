@@ -1,17 +1,7 @@
 // Redis over TCP with ioredis: one node (Redis Cloud, self-hosted), a clustered Redis behind a proxy, or Redis Cluster.
 import { Cluster, type Redis } from "ioredis";
 import { scanClusterStep } from "./cluster-scan.js";
-import type {
-  FeedStore,
-  IndexEntry,
-  IndexQuery,
-  IndexRead,
-  PostRemoval,
-  PostWrite,
-  PublishOutcome,
-  RebuildLease,
-  ScanStep,
-} from "./feed-store.js";
+import type * as store from "./feed-store.js";
 import { exclusive, pairEntries, publishOnTime, RedisClock } from "./replies.js";
 import { finishRebuildCall, publishCall, type ScriptCall, saveRebuildCall } from "./scripts.js";
 
@@ -29,7 +19,7 @@ function isCrossSlot(error: unknown): boolean {
   return [error, ...previous].some((e) => e instanceof Error && e.message.includes("CROSSSLOT"));
 }
 
-export class TcpStore implements FeedStore {
+export class TcpStore implements store.FeedStore {
   private readonly cluster: boolean;
   /** Writes over two slots go in two ordered steps: always on a cluster, and once a proxy has refused one step. */
   private splitWrites: boolean;
@@ -44,7 +34,7 @@ export class TcpStore implements FeedStore {
     this.clock = new RedisClock(timeoutMs);
   }
 
-  async publishPost(write: PostWrite): Promise<PublishOutcome> {
+  async publishPost(write: store.PostWrite): Promise<store.PublishOutcome> {
     const startedAt = Date.now();
     if (!this.splitWrites) {
       const atomic = await this.unlessCrossSlot(() =>
@@ -64,7 +54,7 @@ export class TcpStore implements FeedStore {
     return publishOnTime(this.clock, (deadline) => this.run(publishCall(write, deadline, false)), startedAt);
   }
 
-  async readIndex(query: IndexQuery): Promise<IndexRead> {
+  async readIndex(query: store.IndexQuery): Promise<store.IndexRead> {
     const pipeline = this.redis.pipeline();
     const max = query.below === undefined ? "+inf" : exclusive(query.below);
     const min = String(query.minScore);
@@ -88,7 +78,7 @@ export class TcpStore implements FeedStore {
     return this.redis.mget(keys);
   }
 
-  async removePost(removal: PostRemoval): Promise<void> {
+  async removePost(removal: store.PostRemoval): Promise<void> {
     const { key, removedKey, removedTtlSeconds, indexKey, id } = removal;
     if (!this.splitWrites) {
       const tx = this.redis.multi().set(removedKey, "1", "EX", removedTtlSeconds).del(key).zrem(indexKey, id);
@@ -108,14 +98,14 @@ export class TcpStore implements FeedStore {
     return Number(count);
   }
 
-  async claimRebuild(lease: RebuildLease): Promise<{ claimed: boolean; cursor: string | null }> {
+  async claimRebuild(lease: store.RebuildLease): Promise<{ claimed: boolean; cursor: string | null }> {
     const [set, cursor] = values(
       await this.redis.multi().set(lease.lockKey, lease.token, "PX", lease.leaseMs, "NX").get(lease.cursorKey).exec(),
     );
     return { claimed: set === "OK", cursor: (cursor as string | null) ?? null };
   }
 
-  async scanPosts(cursor: string | null, match: string, count: number): Promise<ScanStep> {
+  async scanPosts(cursor: string | null, match: string, count: number): Promise<store.ScanStep> {
     if (this.redis instanceof Cluster) return scanClusterStep(this.redis, cursor, match, count);
     // A cursor saved in another shape (by a cluster deployment) starts the walk again.
     const from = cursor !== null && /^\d+$/.test(cursor) ? cursor : "0";
@@ -123,11 +113,15 @@ export class TcpStore implements FeedStore {
     return { keys, cursor: next === "0" ? null : next };
   }
 
-  async saveRebuild(lease: RebuildLease, cursor: string, entries: IndexEntry[], release: boolean): Promise<boolean> {
-    return (await this.run(saveRebuildCall(lease, cursor, entries, release))) === 1;
+  async saveRebuild(lease: store.RebuildLease, progress: store.RebuildProgress): Promise<boolean> {
+    return (await this.run(saveRebuildCall(lease, progress))) === 1;
   }
 
-  async finishRebuild(lease: RebuildLease, entries: IndexEntry[], indexTtlSeconds: number): Promise<boolean> {
+  async finishRebuild(
+    lease: store.RebuildLease,
+    entries: store.IndexEntry[],
+    indexTtlSeconds: number,
+  ): Promise<boolean> {
     return (await this.run(finishRebuildCall(lease, entries, indexTtlSeconds))) === 1;
   }
 

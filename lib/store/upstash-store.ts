@@ -1,16 +1,6 @@
 // Redis over HTTPS with @upstash/redis (Upstash, Vercel KV): one REST call per operation, bounded by a timeout.
 import { Redis } from "@upstash/redis";
-import type {
-  FeedStore,
-  IndexEntry,
-  IndexQuery,
-  IndexRead,
-  PostRemoval,
-  PostWrite,
-  PublishOutcome,
-  RebuildLease,
-  ScanStep,
-} from "./feed-store.js";
+import type * as store from "./feed-store.js";
 import { exclusive, pairEntries, publishOnTime, RedisClock } from "./replies.js";
 import { finishRebuildCall, publishCall, type ScriptCall, saveRebuildCall } from "./scripts.js";
 
@@ -30,7 +20,7 @@ export function createUpstashClient(url: string, token: string, timeoutMs: numbe
 }
 
 /** Upstash has no hash slots to respect: every write is one atomic step, as on a single Redis. */
-export class UpstashStore implements FeedStore {
+export class UpstashStore implements store.FeedStore {
   private readonly clock: RedisClock;
 
   constructor(
@@ -40,11 +30,11 @@ export class UpstashStore implements FeedStore {
     this.clock = new RedisClock(timeoutMs);
   }
 
-  publishPost(write: PostWrite): Promise<PublishOutcome> {
+  publishPost(write: store.PostWrite): Promise<store.PublishOutcome> {
     return publishOnTime(this.clock, (deadline) => this.run(publishCall(write, deadline, true)));
   }
 
-  async readIndex(query: IndexQuery): Promise<IndexRead> {
+  async readIndex(query: store.IndexQuery): Promise<store.IndexRead> {
     const pipeline = this.redis.pipeline();
     const max = query.below === undefined ? ("+inf" as const) : exclusive(query.below);
     pipeline.zrange(query.indexKey, max, query.minScore, {
@@ -67,7 +57,7 @@ export class UpstashStore implements FeedStore {
     return this.redis.mget<unknown[]>(...keys);
   }
 
-  async removePost({ key, removedKey, removedTtlSeconds, indexKey, id }: PostRemoval): Promise<void> {
+  async removePost({ key, removedKey, removedTtlSeconds, indexKey, id }: store.PostRemoval): Promise<void> {
     await this.redis.multi().set(removedKey, "1", { ex: removedTtlSeconds }).del(key).zrem(indexKey, id).exec();
   }
 
@@ -83,7 +73,7 @@ export class UpstashStore implements FeedStore {
     return Number(count);
   }
 
-  async claimRebuild(lease: RebuildLease): Promise<{ claimed: boolean; cursor: string | null }> {
+  async claimRebuild(lease: store.RebuildLease): Promise<{ claimed: boolean; cursor: string | null }> {
     const [set, cursor] = await this.redis
       .multi()
       .set(lease.lockKey, lease.token, { px: lease.leaseMs, nx: true })
@@ -92,17 +82,21 @@ export class UpstashStore implements FeedStore {
     return { claimed: set === "OK", cursor: cursor ?? null };
   }
 
-  async scanPosts(cursor: string | null, match: string, count: number): Promise<ScanStep> {
+  async scanPosts(cursor: string | null, match: string, count: number): Promise<store.ScanStep> {
     const from = cursor !== null && /^\d+$/.test(cursor) ? cursor : "0";
     const [next, keys] = await this.redis.scan(from, { match, count });
     return { keys, cursor: String(next) === "0" ? null : String(next) };
   }
 
-  async saveRebuild(lease: RebuildLease, cursor: string, entries: IndexEntry[], release: boolean): Promise<boolean> {
-    return Number(await this.run(saveRebuildCall(lease, cursor, entries, release))) === 1;
+  async saveRebuild(lease: store.RebuildLease, progress: store.RebuildProgress): Promise<boolean> {
+    return Number(await this.run(saveRebuildCall(lease, progress))) === 1;
   }
 
-  async finishRebuild(lease: RebuildLease, entries: IndexEntry[], indexTtlSeconds: number): Promise<boolean> {
+  async finishRebuild(
+    lease: store.RebuildLease,
+    entries: store.IndexEntry[],
+    indexTtlSeconds: number,
+  ): Promise<boolean> {
     return Number(await this.run(finishRebuildCall(lease, entries, indexTtlSeconds))) === 1;
   }
 
