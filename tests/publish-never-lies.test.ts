@@ -1,5 +1,6 @@
 // Publishing on a real redis-server, through ioredis and through Upstash REST: a publish that answered 503 never applies
 // later (SIGSTOP, post, SIGCONT), a retry gets the stored post, and a removed upload can never be published again.
+import { SignJWT } from "jose";
 import { beforeEach, describe, expect, it } from "vitest";
 import * as feedItem from "../api/feed/[id].js";
 import * as feed from "../api/feed/index.js";
@@ -7,7 +8,7 @@ import * as uploadSignature from "../api/feed/upload-signature.js";
 import { removedTtlSeconds } from "../lib/feed.js";
 import { INDEX_KEY, postKey, removedKey } from "../lib/feed-keys.js";
 import { useRedisAdapters } from "./support/redis-adapters.js";
-import { cloudinaryUploadFor, jsonRequest, tokenFor, useTestApp } from "./support/test-app.js";
+import { cloudinaryUploadFor, jsonRequest, TEST_ENV, tokenFor, useTestApp } from "./support/test-app.js";
 
 // Short so the stall case is quick; production defaults to 2 s (REDIS_TIMEOUT_MS).
 const TIMEOUT_MS = 800;
@@ -86,6 +87,34 @@ describe.each(redis.adapters)("publishing never lies: %s", (_name, createStore) 
     );
     expect(third.status).toBe(429);
     expect(await redis.server().client.pttl(counter)).toBeGreaterThan(0);
+  });
+
+  it("leaves Redis untouched for bytes that are not UTF-8, another charset, or a token without exp", async () => {
+    const upload = await signedUpload();
+    const before = (await redis.server().client.keys("*")).sort();
+    const body = Buffer.concat([
+      Buffer.from('{"text":"caf'),
+      Buffer.from([0xe9]),
+      Buffer.from(`","upload":${JSON.stringify(upload)}}`),
+    ]);
+    const headers = { authorization: `Bearer ${token}` };
+    const invalidUtf8 = await feed.POST(
+      new Request("http://localhost/api/feed", {
+        method: "POST",
+        headers: { ...headers, "content-type": "application/json" },
+        body,
+      }),
+    );
+    expect(invalidUtf8.status).toBe(400);
+    const latin1 = jsonRequest("/api/feed", "POST", { upload }, token, {
+      "content-type": "application/json; charset=latin1",
+    });
+    expect((await feed.POST(latin1)).status).toBe(415);
+    const noExp = await new SignJWT({ sub: "alice" })
+      .setProtectedHeader({ alg: "HS256" })
+      .sign(new TextEncoder().encode(TEST_ENV.AUTH_JWT_SECRET));
+    expect((await post(upload, noExp)).status).toBe(401);
+    expect((await redis.server().client.keys("*")).sort()).toEqual(before);
   });
 
   it("refuses another user's upload (403) and stores nothing for them", async () => {
