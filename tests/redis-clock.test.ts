@@ -1,5 +1,5 @@
 // The publish deadline is judged by Redis's clock: a "late" answer that came back in time means the clocks disagree.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ServiceUnavailableError } from "../lib/errors.js";
 import { publishOnTime, RedisClock } from "../lib/store/replies.js";
 
@@ -36,5 +36,30 @@ describe("publishOnTime", () => {
   it("gives up with a 503 when Redis says late twice (it is too slow to answer in time)", async () => {
     const late = async () => ["late", String(Date.now())];
     await expect(publishOnTime(new RedisClock(TIMEOUT_MS), late)).rejects.toBeInstanceOf(ServiceUnavailableError);
+  });
+});
+
+describe("a Redis-compatible service that refuses TIME before writes in a script", () => {
+  it("publishes without a deadline from then on, saying so once, instead of failing every post", async () => {
+    const warnings = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const clock = new RedisClock(TIMEOUT_MS);
+    const deadlines: string[] = [];
+    const run = async (deadline: string) => {
+      deadlines.push(deadline);
+      if (deadline !== "") throw new Error("ERR Write commands not allowed after non deterministic commands");
+      return ["created"];
+    };
+    expect(await publishOnTime(clock, run)).toEqual({ status: "created" });
+    expect(await publishOnTime(clock, run)).toEqual({ status: "created" });
+    expect(deadlines.map((d) => d === "")).toEqual([false, true, true]);
+    expect(warnings).toHaveBeenCalledTimes(1);
+    warnings.mockRestore();
+  });
+
+  it("still fails on any other error", async () => {
+    const broken = async () => {
+      throw new Error("ERR something else");
+    };
+    await expect(publishOnTime(new RedisClock(TIMEOUT_MS), broken)).rejects.toThrow("something else");
   });
 });

@@ -18,12 +18,26 @@ export function pairEntries(flat: readonly unknown[]): IndexEntry[] {
  */
 export class RedisClock {
   private offsetMs = 0;
+  /**
+   * False once the server refused a script that reads TIME before writing (a Redis-compatible service that
+   * replicates scripts verbatim): publishes then carry no deadline, and a late one can still apply.
+   */
+  private timed = true;
 
   constructor(private readonly timeoutMs: number) {}
 
-  /** `startedAt`: when the caller's operation began, which is what its time limit counts from. */
+  /** `startedAt`: when the caller's operation began, which is what its time limit counts from. "" means none. */
   deadline(startedAt: number): string {
-    return String(startedAt + this.offsetMs + Math.floor(this.timeoutMs / 2));
+    return this.timed ? String(startedAt + this.offsetMs + Math.floor(this.timeoutMs / 2)) : "";
+  }
+
+  /** True (once) when `error` is the server refusing TIME before writes: stop sending deadlines, and say so. */
+  giveUpOnDeadlines(error: unknown): boolean {
+    if (!this.timed || !(error instanceof Error && /non.?deterministic/i.test(error.message))) return false;
+    this.timed = false;
+    const message = "this Redis refuses TIME before writes in scripts: publishes carry no deadline from now on";
+    console.warn(JSON.stringify({ level: "warn", service: "redis", message }));
+    return true;
   }
 
   learn(redisNowMs: number): void {
@@ -33,8 +47,9 @@ export class RedisClock {
 
 /**
  * Runs the publish script, with a deadline counted from `startedAt` (a write in two steps passes its first step's
- * start, so the second can never land after the caller's limit). A "late" answer that reached us in time means Redis's clock runs ahead of ours, not that
- * the write was late: learn the offset and try once more. A second "late" is a Redis too slow to answer in time.
+ * start, so the second can never land after the caller's limit). A "late" answer that reached us in time means
+ * Redis's clock runs ahead of ours, not that the write was late: learn the offset and try once more. A second "late"
+ * is a Redis too slow to answer in time.
  */
 export async function publishOnTime(
   clock: RedisClock,
@@ -42,11 +57,21 @@ export async function publishOnTime(
   startedAt = Date.now(),
 ): Promise<PublishOutcome> {
   for (let attempt = 0; attempt < 2; attempt += 1) {
-    const [status, detail] = (await run(clock.deadline(startedAt))) as [string, unknown?];
+    const [status, detail] = (await runOrUntimed(clock, run, startedAt)) as [string, unknown?];
     if (status === "created" || status === "removed") return { status };
     if (status === "exists") return { status, value: detail };
     if (status !== "late") throw new Error(`unexpected publish answer: ${String(status)}`);
     clock.learn(Number(detail));
   }
   throw new ServiceUnavailableError("redis", { cause: new Error("Redis ran the publish past its deadline") });
+}
+
+/** The script with a deadline; without one, once, if the server refuses scripts that read the clock and then write. */
+async function runOrUntimed(clock: RedisClock, run: (deadline: string) => Promise<unknown>, startedAt: number) {
+  try {
+    return await run(clock.deadline(startedAt));
+  } catch (error) {
+    if (!clock.giveUpOnDeadlines(error)) throw error;
+    return run(clock.deadline(startedAt));
+  }
 }

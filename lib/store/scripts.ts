@@ -12,15 +12,17 @@ function script(source: string): Script {
 }
 
 /**
- * KEYS: post, tombstone[, index]; ARGV: value, ttl, deadline (ms, Redis's clock)[, id, score, trimBelow, indexTtl].
- * Refuses to run past the deadline, so a publish that waited in a socket buffer cannot apply after its caller was told
- * it failed. With the index key (a single Redis), the entry is added in the same atomic step as the post; a replay
- * changes nothing. Redis's own clock decides, and the caller learns it when refused.
+ * KEYS: post, tombstone[, index]; ARGV: value, ttl, deadline (ms, Redis's clock, or "" for none)[, id, score,
+ * trimBelow, indexTtl]. Refuses to run past the deadline, so a publish that waited in a socket buffer cannot apply
+ * after its caller was told it failed. With the index key (a single Redis), the entry is added in the same atomic step
+ * as the post; a replay changes nothing. Redis's own clock decides, and the caller learns it when refused.
  */
 const PUBLISH_POST = script(`
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-if now > tonumber(ARGV[3]) then return {'late', tostring(now)} end
+if ARGV[3] ~= '' then
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  if now > tonumber(ARGV[3]) then return {'late', tostring(now)} end
+end
 if redis.call('EXISTS', KEYS[2]) == 1 then return {'removed'} end
 local old = redis.call('GET', KEYS[1])
 if old then return {'exists', old} end
