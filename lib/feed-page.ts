@@ -1,9 +1,9 @@
 // Reading a page of the feed: an id index in a sorted set, then the posts in one step; a lost index is rebuilt.
 import { HttpError } from "./errors.js";
-import { HEALED_MARKER, INDEX_KEY, parsePost, postKey } from "./feed-keys.js";
+import { HEALED_MARKER, INDEX_KEY, parsePost, postKey, REBUILD_INDEX_KEY } from "./feed-keys.js";
 import { type RebuildDeps, tryRebuildIndex } from "./feed-rebuild.js";
 import type { FeedPage, Post } from "./schemas.js";
-import type { IndexEntry } from "./store/feed-store.js";
+import { type FeedStore, type IndexEntry, type IndexQuery, type IndexRead, newestFirst } from "./store/feed-store.js";
 
 // Extra ids read per page so a few entries whose posts already expired do not leave the page short.
 const OVERFETCH = 5;
@@ -33,7 +33,10 @@ export async function readPage(query: { limit: number; cursor?: string }, deps: 
     limit: want,
   };
   let read = await deps.store.readIndex(indexQuery);
-  if (!read.markerPresent && (await tryRebuildIndex(deps))) read = await deps.store.readIndex(indexQuery);
+  if (!read.markerPresent) {
+    const rebuilt = await tryRebuildIndex(deps);
+    read = rebuilt ? await deps.store.readIndex(indexQuery) : await withRebuiltSoFar(read, indexQuery, deps.store);
+  }
 
   // Entries sharing the cursor's score sort by id descending; those after the cursor's id are still to come.
   const ties = after ? read.ties.filter((id) => id < after.id).map((id) => ({ id, score: after.score })) : [];
@@ -46,6 +49,18 @@ export async function readPage(query: { limit: number; cursor?: string }, deps: 
   const nextCursor = more && last >= 0 ? encodeCursor(candidates[last]) : null;
   const page = { items, nextCursor, ttlSeconds: deps.ttlSeconds };
   return { page, complete: read.markerPresent };
+}
+
+/**
+ * While a rebuild runs, the live index holds only posts written since it was lost: the side index being built holds
+ * what the walk has found so far, so a page shows both (one more round trip, and the page stays private).
+ */
+async function withRebuiltSoFar(live: IndexRead, query: IndexQuery, store: FeedStore): Promise<IndexRead> {
+  const built = await store.readIndex({ ...query, indexKey: REBUILD_INDEX_KEY });
+  const byId = new Map([...built.entries, ...live.entries].map((entry) => [entry.id, entry]));
+  const entries = [...byId.values()].sort(newestFirst).slice(0, query.limit);
+  const ties = [...new Set([...live.ties, ...built.ties])].sort().reverse();
+  return { entries, ties, markerPresent: false };
 }
 
 /** Live posts in order, up to `limit` and MAX_PAGE_BYTES; `last` is the index of the last value examined. */

@@ -115,6 +115,20 @@ describe.each(cases)("reading the feed: $name", ({ create, raw, reset }) => {
     expect(after.page.items.map((p) => p.id)).toEqual([fresh.id, old.id]);
   });
 
+  it("serves what the rebuild has found so far, with the posts written since, while another reader walks", async () => {
+    const now = Date.now();
+    const [found, notYet, fresh] = [makePost(now - 30), makePost(now - 20), makePost(now)];
+    for (const post of [found, notYet]) await publish(store, post, { indexKey: "some-lost-index" });
+    const walker = rebuildLease("the-reader-walking", 60_000);
+    expect((await store.claimRebuild(walker)).claimed).toBe(true);
+    const step = { cursor: "42", entries: [{ id: found.id, score: now - 30 }], release: false };
+    expect(await store.saveRebuild(walker, step)).toBe(true);
+    await publish(store, fresh);
+    const during = await readPage({ limit: 10 }, deps());
+    expect(during.complete).toBe(false);
+    expect(during.page.items.map((p) => p.id)).toEqual([fresh.id, found.id]);
+  });
+
   it("ignores a healer whose lease was taken over: its late saves write nothing", async () => {
     const stale = rebuildLease("stale", 50);
     expect((await store.claimRebuild(stale)).claimed).toBe(true);

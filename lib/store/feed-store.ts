@@ -6,6 +6,11 @@ export interface IndexEntry {
   score: number;
 }
 
+/** The index's order, as Redis's ZRANGE ... REV gives it: score descending, then id descending. */
+export function newestFirst(a: IndexEntry, b: IndexEntry): number {
+  return b.score - a.score || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
 export interface PostWrite {
   id: string;
   /** `feed:<id>` and its tombstone, which share a hash slot. */

@@ -1,5 +1,6 @@
 // In-process store for local runs and tests: the same semantics as Redis (TTL, NX, score order, leases), no server.
 import type * as store from "./feed-store.js";
+import { newestFirst } from "./feed-store.js";
 
 interface Entry {
   value: string | Map<string, number>;
@@ -120,10 +121,6 @@ export class MemoryStore implements store.FeedStore {
     const entry = this.data.get(key);
     if (entry) entry.expiresAt = this.now() + ttlSeconds * 1000;
   }
-}
-
-function newestFirst(a: store.IndexEntry, b: store.IndexEntry): number {
-  return b.score - a.score || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
 function escapeRegExp(text: string): string {
