@@ -5,13 +5,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as cleanupRoute from "../api/admin/media-cleanup.js";
 import * as takedownRoute from "../api/admin/posts/[id].js";
 import * as feed from "../api/feed/index.js";
-import * as uploadSignature from "../api/feed/upload-signature.js";
 import { removedKey } from "../lib/feed-keys.js";
 import type { MediaType, Post } from "../lib/schemas.js";
 import { createFakeCloudinary, type FakeCloudinary } from "./support/fake-cloudinary-admin.js";
 import { useMswServer } from "./support/msw-server.js";
 import { useRedisAdapters } from "./support/redis-adapters.js";
-import { cloudinaryUploadFor, jsonRequest, tokenFor, useTestApp } from "./support/test-app.js";
+import { jsonRequest, signedUpload, tokenFor, useTestApp } from "./support/test-app.js";
 
 const ADMIN_TOKEN = "admin-token-0123456789-abcdefghijklmnop";
 const server = useMswServer();
@@ -38,10 +37,7 @@ describe.each(redis.adapters)("admin takedown: %s", (_name, createStore) => {
   /** Alice posts a photo or a video; its media is on (the stand-in for) Cloudinary. */
   async function alicePosts(mediaType: MediaType = "image") {
     const token = await tokenFor("alice");
-    const signing = jsonRequest("/api/feed/upload-signature", "POST", { mediaType }, token);
-    const signed = await (await uploadSignature.POST(signing)).json();
-    const format = mediaType === "video" ? "mp4" : "jpg";
-    const upload = cloudinaryUploadFor(signed, Math.floor(ctx.clock.now / 1000), format);
+    const upload = await signedUpload(ctx, token, mediaType);
     const response = await feed.POST(jsonRequest("/api/feed", "POST", { text: "hi", upload }, token));
     expect(response.status).toBe(201);
     const post: Post = await response.json();
@@ -104,11 +100,7 @@ describe.each(redis.adapters)("admin takedown: %s", (_name, createStore) => {
 
   it("keeps an upload whose media the cleanup endpoint deleted from ever being posted (410)", async () => {
     const token = await tokenFor("alice");
-    const signing = jsonRequest("/api/feed/upload-signature", "POST", { mediaType: "image" }, token);
-    const upload = cloudinaryUploadFor(
-      await (await uploadSignature.POST(signing)).json(),
-      Math.floor(ctx.clock.now / 1000),
-    );
+    const upload = await signedUpload(ctx, token);
     cloudinary.add({ publicId: upload.public_id, type: "image", createdAt: new Date(ctx.clock.now).toISOString() });
     const body = { publicIds: [upload.public_id], dryRun: false };
     const request = jsonRequest("/api/admin/media-cleanup", "POST", body, ADMIN_TOKEN);

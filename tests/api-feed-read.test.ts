@@ -4,17 +4,16 @@ import { beforeEach, describe, expect, it } from "vitest";
 import * as feedItem from "../api/feed/[id].js";
 import * as feed from "../api/feed/index.js";
 import * as uploadSignature from "../api/feed/upload-signature.js";
-import type { Post } from "../lib/schemas.js";
-import { publish as publishAt } from "./support/api-feed-steps.js";
+import type { MediaType, Post } from "../lib/schemas.js";
 import { rebuildLease } from "./support/store-fixtures.js";
-import { jsonRequest, tokenFor, useTestApp } from "./support/test-app.js";
+import { jsonRequest, publish as publishAt, tokenFor, useTestApp } from "./support/test-app.js";
 
 let ctx: ReturnType<typeof useTestApp>;
 beforeEach(() => {
   ctx = useTestApp();
 });
 
-const publish = (userId: string, text?: string, mediaType?: string) => publishAt(ctx, userId, text, mediaType);
+const publish = (userId: string, text?: string, mediaType?: MediaType) => publishAt(ctx, userId, text, mediaType);
 
 describe("GET /api/feed", () => {
   it("lists live posts newest first, pages with an opaque cursor, and drops posts once their hour is up", async () => {

@@ -6,8 +6,17 @@ import * as feed from "../api/feed/index.js";
 import * as uploadSignature from "../api/feed/upload-signature.js";
 import { ownerFolder } from "../lib/public-id.js";
 import type { Post } from "../lib/schemas.js";
-import { publish, sign } from "./support/api-feed-steps.js";
-import { API_SECRET, cloudinaryUploadFor, jsonRequest, POST_FIELDS, tokenFor, useTestApp } from "./support/test-app.js";
+import {
+  API_SECRET,
+  cloudinaryUploadFor,
+  jsonRequest,
+  POST_FIELDS,
+  publish,
+  sign,
+  signedUpload,
+  tokenFor,
+  useTestApp,
+} from "./support/test-app.js";
 
 let ctx: ReturnType<typeof useTestApp>;
 beforeEach(() => {
@@ -75,7 +84,7 @@ describe("POST /api/feed", () => {
 
   it("ignores a userId or username sent in the body", async () => {
     const token = await tokenFor("alice", "Alice");
-    const upload = cloudinaryUploadFor(await sign(token), Math.floor(ctx.clock.now / 1000));
+    const upload = await signedUpload(ctx, token);
     const response = await feed.POST(
       jsonRequest("/api/feed", "POST", { text: "x", upload, userId: "mallory", username: "Mallory" }, token),
     );
@@ -84,14 +93,14 @@ describe("POST /api/feed", () => {
 
   it("refuses an upload whose Cloudinary signature does not verify", async () => {
     const token = await tokenFor("alice");
-    const upload = { ...cloudinaryUploadFor(await sign(token), Math.floor(ctx.clock.now / 1000)), version: 1795694401 };
+    const upload = { ...(await signedUpload(ctx, token)), version: 1795694401 };
     const response = await feed.POST(jsonRequest("/api/feed", "POST", { upload }, token));
     expect(response.status).toBe(400);
     expect((await response.json()).error.code).toBe("invalid_upload");
   });
 
   it("refuses an upload signed for another user", async () => {
-    const upload = cloudinaryUploadFor(await sign(await tokenFor("alice")), Math.floor(ctx.clock.now / 1000));
+    const upload = await signedUpload(ctx, await tokenFor("alice"));
     const response = await feed.POST(jsonRequest("/api/feed", "POST", { upload }, await tokenFor("mallory")));
     expect(response.status).toBe(403);
     expect(await ctx.store.getValues([`feed:${upload.public_id.split("/").pop()}`])).toEqual([null]);
@@ -127,7 +136,7 @@ describe("POST /api/feed", () => {
   it("keeps an upload from being posted again once its post has expired, even with a TTL under an hour", async () => {
     ctx = useTestApp({ FEED_TTL_SECONDS: "60" });
     const token = await tokenFor("alice");
-    const upload = cloudinaryUploadFor(await sign(token), Math.floor(ctx.clock.now / 1000));
+    const upload = await signedUpload(ctx, token);
     expect((await feed.POST(jsonRequest("/api/feed", "POST", { upload }, token))).status).toBe(201);
     ctx.clock.now += 61_000;
     const again = await feed.POST(jsonRequest("/api/feed", "POST", { upload }, token));
@@ -137,7 +146,7 @@ describe("POST /api/feed", () => {
 
   it("answers a retry of the same upload with the stored post (200), creating nothing new", async () => {
     const token = await tokenFor("alice");
-    const upload = cloudinaryUploadFor(await sign(token), Math.floor(ctx.clock.now / 1000));
+    const upload = await signedUpload(ctx, token);
     const first = await feed.POST(jsonRequest("/api/feed", "POST", { text: "one", upload }, token));
     expect(first.status).toBe(201);
     ctx.clock.now += 1500; // a retry a little later, with another caption: the stored post wins
@@ -150,7 +159,7 @@ describe("POST /api/feed", () => {
 
   it("refuses to publish an upload again (410) once its author deleted the post", async () => {
     const token = await tokenFor("alice");
-    const upload = cloudinaryUploadFor(await sign(token), Math.floor(ctx.clock.now / 1000));
+    const upload = await signedUpload(ctx, token);
     const { id } = await (await feed.POST(jsonRequest("/api/feed", "POST", { upload }, token))).json();
     expect((await feedItem.DELETE(jsonRequest(`/api/feed/${id}`, "DELETE", undefined, token))).status).toBe(204);
     const again = await feed.POST(jsonRequest("/api/feed", "POST", { upload }, token));
@@ -160,7 +169,7 @@ describe("POST /api/feed", () => {
   });
 
   it("answers 401 without a token and stores nothing", async () => {
-    const upload = cloudinaryUploadFor(await sign(await tokenFor("alice")), Math.floor(ctx.clock.now / 1000));
+    const upload = await signedUpload(ctx, await tokenFor("alice"));
     const response = await feed.POST(jsonRequest("/api/feed", "POST", { upload }));
     expect(response.status).toBe(401);
     expect(response.headers.get("www-authenticate")).toContain("Bearer");

@@ -1,7 +1,7 @@
 // The bytes of a request, strictly: bodies are UTF-8 JSON or refused, and a cursor is exactly what the API issued.
 import { beforeEach, describe, expect, it } from "vitest";
 import * as feed from "../api/feed/index.js";
-import { jsonRequest, publishAs, signedImageUpload, tokenFor, useTestApp } from "./support/test-app.js";
+import { jsonRequest, publishAs, signedUpload, tokenFor, useTestApp } from "./support/test-app.js";
 
 let ctx: ReturnType<typeof useTestApp>;
 beforeEach(() => {
@@ -17,7 +17,7 @@ interface Sending {
 /** Alice publishes a fresh upload of hers with `text`, the JSON sent as `bytes` makes it, under `contentType`. */
 async function publish(text: string, { contentType = "application/json", bytes = (json) => json }: Sending = {}) {
   const token = await tokenFor("alice");
-  const body = bytes(JSON.stringify({ text, upload: await signedImageUpload(ctx, token) }));
+  const body = bytes(JSON.stringify({ text, upload: await signedUpload(ctx, token) }));
   const headers = { "content-type": contentType, authorization: `Bearer ${token}` };
   return feed.POST(new Request("http://localhost/api/feed", { method: "POST", headers, body }));
 }

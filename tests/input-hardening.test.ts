@@ -5,7 +5,7 @@ import * as feed from "../api/feed/index.js";
 import { MAX_BODY_BYTES } from "../lib/http/json.js";
 import type { CloudinaryUpload } from "../lib/schemas.js";
 import type { MemoryStore } from "../lib/store/memory-store.js";
-import { jsonRequest, POST_FIELDS, signedImageUpload, tokenFor, useTestApp } from "./support/test-app.js";
+import { jsonRequest, POST_FIELDS, signedUpload, tokenFor, useTestApp } from "./support/test-app.js";
 
 let ctx: ReturnType<typeof useTestApp>;
 let token: string;
@@ -13,7 +13,7 @@ let upload: CloudinaryUpload;
 beforeEach(async () => {
   ctx = useTestApp({ RATE_LIMIT: "off" });
   token = await tokenFor("alice");
-  upload = await signedImageUpload(ctx, token);
+  upload = await signedUpload(ctx, token);
 });
 
 async function storedPostCount(): Promise<number> {

@@ -8,7 +8,7 @@ import * as uploadSignature from "../api/feed/upload-signature.js";
 import { removedTtlSeconds } from "../lib/feed.js";
 import { INDEX_KEY, postKey, removedKey } from "../lib/feed-keys.js";
 import { useRedisAdapters } from "./support/redis-adapters.js";
-import { cloudinaryUploadFor, jsonRequest, TEST_ENV, tokenFor, useTestApp } from "./support/test-app.js";
+import { jsonRequest, signedUpload, TEST_ENV, tokenFor, useTestApp } from "./support/test-app.js";
 
 // Short so the stall case is quick; production defaults to 2 s (REDIS_TIMEOUT_MS).
 const TIMEOUT_MS = 800;
@@ -27,20 +27,15 @@ describe.each(redis.adapters)("publishing never lies: %s", (_name, createStore) 
     expect((await feed.GET(jsonRequest("/api/feed", "GET"))).status).toBe(200); // connected and warm
   });
 
-  async function signedUpload(as = token) {
-    const response = await uploadSignature.POST(
-      jsonRequest("/api/feed/upload-signature", "POST", { mediaType: "image" }, as),
-    );
-    return cloudinaryUploadFor(await response.json(), Math.floor(ctx.clock.now / 1000));
-  }
+  const signed = (as = token) => signedUpload(ctx, as);
   const post = (upload: unknown, as = token, text = "hi") =>
     feed.POST(jsonRequest("/api/feed", "POST", { text, upload }, as));
   const stored = async (id: string) => redis.server().client.get(postKey(id));
 
   it("never applies a publish that answered 503 while Redis stalled, and its retry creates the post (201)", async () => {
     // A first post loads the publish script, so the stalled one is a real write (not a NOSCRIPT that writes nothing).
-    expect((await post(await signedUpload())).status).toBe(201);
-    const upload = await signedUpload();
+    expect((await post(await signed())).status).toBe(201);
+    const upload = await signed();
     const id = upload.public_id.split("/").pop() as string;
     redis.server().pause(); // SIGSTOP: the command waits in the socket buffer of a server that does not answer
     let answer: Response;
@@ -59,7 +54,7 @@ describe.each(redis.adapters)("publishing never lies: %s", (_name, createStore) 
   });
 
   it("answers a retry of a publish that did go through with the stored post (200), its index score unchanged", async () => {
-    const upload = await signedUpload();
+    const upload = await signed();
     const first = await post(upload, token, "first");
     expect(first.status).toBe(201);
     const created = await first.json();
@@ -76,12 +71,12 @@ describe.each(redis.adapters)("publishing never lies: %s", (_name, createStore) 
     ctx = useTestApp({ RATE_LIMIT_POST_PER_MINUTE: "2" }, { store: ctx.app.feed.store });
     ctx.clock.now = Date.now();
     const counters = async () => redis.server().client.keys("feed-ratelimit:post:*");
-    const first = await signedUpload();
+    const first = await signed();
     const [counter] = await counters();
     expect(await redis.server().client.get(counter)).toBe("1");
     expect((await post(first)).status).toBe(201);
     expect(await redis.server().client.get(counter)).toBe("1"); // publishing charged nothing
-    await signedUpload();
+    await signed();
     const third = await uploadSignature.POST(
       jsonRequest("/api/feed/upload-signature", "POST", { mediaType: "image" }, token),
     );
@@ -90,7 +85,7 @@ describe.each(redis.adapters)("publishing never lies: %s", (_name, createStore) 
   });
 
   it("leaves Redis untouched for bytes that are not UTF-8, another charset, or a token without exp", async () => {
-    const upload = await signedUpload();
+    const upload = await signed();
     const before = (await redis.server().client.keys("*")).sort();
     const body = Buffer.concat([
       Buffer.from('{"text":"caf'),
@@ -118,14 +113,14 @@ describe.each(redis.adapters)("publishing never lies: %s", (_name, createStore) 
   });
 
   it("refuses another user's upload (403) and stores nothing for them", async () => {
-    const upload = await signedUpload();
+    const upload = await signed();
     const mallory = await tokenFor("mallory");
     expect((await post(upload, mallory)).status).toBe(403);
     expect(await stored(upload.public_id.split("/").pop() as string)).toBeNull();
   });
 
   it("refuses (410) to publish an upload again after its author deleted the post, for as long as it is postable", async () => {
-    const upload = await signedUpload();
+    const upload = await signed();
     const { id } = await (await post(upload)).json();
     expect((await feedItem.DELETE(jsonRequest(`/api/feed/${id}`, "DELETE", undefined, token))).status).toBe(204);
     const again = await post(upload);
@@ -137,7 +132,7 @@ describe.each(redis.adapters)("publishing never lies: %s", (_name, createStore) 
   });
 
   it("refuses (410) an upload whose media an admin cleaned up before it was ever posted", async () => {
-    const upload = await signedUpload();
+    const upload = await signed();
     const id = upload.public_id.split("/").pop() as string;
     await ctx.app.feed.store.markRemoved([removedKey(id)], removedTtlSeconds(ctx.config.feedTtlSeconds));
     expect((await post(upload)).status).toBe(410);

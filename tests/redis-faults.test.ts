@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import * as feed from "../api/feed/index.js";
 import * as uploadSignature from "../api/feed/upload-signature.js";
 import { useRedisAdapters } from "./support/redis-adapters.js";
-import { cloudinaryUploadFor, jsonRequest, tokenFor, useTestApp } from "./support/test-app.js";
+import { jsonRequest, signedUpload, tokenFor, useTestApp } from "./support/test-app.js";
 
 // Short so the suite is quick; production defaults to 2 s (REDIS_TIMEOUT_MS).
 const TIMEOUT_MS = 800;
@@ -17,14 +17,6 @@ async function timed(response: Promise<Response>): Promise<{ response: Response;
   const started = Date.now();
   const result = await response;
   return { response: result, ms: Date.now() - started, body: await result.text() };
-}
-
-async function signedUpload(ctx: ReturnType<typeof useTestApp>, token: string) {
-  const response = await uploadSignature.POST(
-    jsonRequest("/api/feed/upload-signature", "POST", { mediaType: "image" }, token),
-  );
-  expect(response.status).toBe(200);
-  return cloudinaryUploadFor(await response.json(), Math.floor(ctx.clock.now / 1000));
 }
 
 const post = (upload: unknown, token: string) =>

@@ -1,12 +1,13 @@
 // Builds the app the way production does, from a literal environment, with an in-process store and a movable clock.
 import { v2 as cloudinary } from "cloudinary";
+import { expect } from "vitest";
 import * as feed from "../../api/feed/index.js";
 import * as uploadSignature from "../../api/feed/upload-signature.js";
 import { createApp, useApp } from "../../lib/app.js";
 import { issueDevToken } from "../../lib/auth.js";
 import { type EnvSource, loadConfig } from "../../lib/env.js";
 import type { FeedDeps } from "../../lib/feed.js";
-import type { CloudinaryUpload, UploadSignature } from "../../lib/schemas.js";
+import type { CloudinaryUpload, MediaType, Post, UploadSignature } from "../../lib/schemas.js";
 import { MemoryStore } from "../../lib/store/memory-store.js";
 
 export const TEST_ENV = {
@@ -89,14 +90,33 @@ export async function publishWithToken(
   token: string,
   text: string,
 ): Promise<Response> {
-  const upload = await signedImageUpload(ctx, token);
+  const upload = await signedUpload(ctx, token);
   return feed.POST(jsonRequest("/api/feed", "POST", { text, upload }, token));
 }
 
-/** An image upload as the browser holds it before publishing: signed for `token`, then answered by Cloudinary. */
-export async function signedImageUpload(ctx: { clock: { now: number } }, token: string) {
-  const signed = await uploadSignature.POST(
-    jsonRequest("/api/feed/upload-signature", "POST", { mediaType: "image" }, token),
-  );
-  return cloudinaryUploadFor(await signed.json(), Math.floor(ctx.clock.now / 1000));
+/** An upload signature for `token` (a 200 is asserted). */
+export async function sign(token: string, mediaType: MediaType = "image"): Promise<UploadSignature> {
+  const response = await uploadSignature.POST(jsonRequest("/api/feed/upload-signature", "POST", { mediaType }, token));
+  expect(response.status).toBe(200);
+  return response.json();
+}
+
+/** An upload as the browser holds it before publishing: signed for `token`, then answered by Cloudinary. */
+export async function signedUpload(ctx: { clock: { now: number } }, token: string, mediaType: MediaType = "image") {
+  const format = mediaType === "video" ? "mp4" : "jpg";
+  return cloudinaryUploadFor(await sign(token, mediaType), Math.floor(ctx.clock.now / 1000), format);
+}
+
+/** A 201 post by `userId` (named `name-<userId>`), uploaded at the app clock's time. */
+export async function publish(
+  ctx: { clock: { now: number } },
+  userId: string,
+  text = "hello",
+  mediaType: MediaType = "image",
+): Promise<Post> {
+  const token = await tokenFor(userId, `name-${userId}`);
+  const upload = await signedUpload(ctx, token, mediaType);
+  const response = await feed.POST(jsonRequest("/api/feed", "POST", { text, upload }, token));
+  expect(response.status).toBe(201);
+  return response.json();
 }
