@@ -100,7 +100,7 @@ export function loadConfig(source: EnvSource = readEnvironment()): Config {
     media: readMedia(env, production, problems),
     auth: readAuth(env, production, problems),
     feedTtlSeconds: env.FEED_TTL_SECONDS,
-    readRequiresAuth: env.FEED_READ_REQUIRES_AUTH === "true" || env.FEED_READ_REQUIRES_AUTH === "1",
+    readRequiresAuth: isOn(env.FEED_READ_REQUIRES_AUTH),
     adminToken: env.ADMIN_TOKEN,
     corsOrigins: env.CORS_ORIGINS,
     rateLimits:
@@ -127,7 +127,7 @@ function readRedis(env: Env, production: boolean, problems: string[]): RedisConf
     );
     return { kind: "memory" };
   }
-  const cluster = env.REDIS_CLUSTER === "true" || env.REDIS_CLUSTER === "1";
+  const cluster = isOn(env.REDIS_CLUSTER);
   if (cluster && !env.REDIS_URL) problems.push("REDIS_CLUSTER is set but REDIS_URL (any one node) is missing");
   if (env.REDIS_URL) return { kind: cluster ? "cluster" : "tcp", url: env.REDIS_URL };
   if (production)
