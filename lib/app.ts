@@ -26,20 +26,18 @@ export interface App {
 /** The configured store, bounded by REDIS_TIMEOUT_MS with every Redis failure turned into a 503 once, here. */
 export function createStore(config: Config): FeedStore {
   const { redis, redisTimeoutMs: timeoutMs } = config;
+  if (redis.kind === "memory") {
+    console.warn("No Redis configured: posts are kept in this process only (set REDIS_URL or UPSTASH_REDIS_REST_URL).");
+    return new MemoryStore();
+  }
   if (redis.kind === "upstash") {
-    return guardStore(new UpstashStore(createUpstashClient(redis.url, redis.token, timeoutMs), timeoutMs), {
-      timeoutMs,
-    });
+    const client = createUpstashClient(redis.url, redis.token, timeoutMs);
+    return guardStore(new UpstashStore(client, timeoutMs), { timeoutMs });
   }
-  if (redis.kind === "cluster") {
+  if (redis.kind === "cluster")
     return guardStore(new TcpStore(createClusterClient(redis.url, timeoutMs), timeoutMs), { timeoutMs });
-  }
-  if (redis.kind === "tcp") {
-    const client = createTcpClient(redis.url, timeoutMs);
-    return guardStore(new TcpStore(client, timeoutMs), { timeoutMs, misconfigured: detectClusterNode(client) });
-  }
-  console.warn("No Redis configured: posts are kept in this process only (set REDIS_URL or UPSTASH_REDIS_REST_URL).");
-  return new MemoryStore();
+  const client = createTcpClient(redis.url, timeoutMs);
+  return guardStore(new TcpStore(client, timeoutMs), { timeoutMs, misconfigured: detectClusterNode(client) });
 }
 
 export function createApp(config: Config, overrides: Partial<FeedDeps> = {}): App {
