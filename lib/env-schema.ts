@@ -29,9 +29,14 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9.:-]+$/, "must be an address to listen on, such as 127.0.0.1, 0.0.0.0 or ::")
     .default("127.0.0.1"),
-  // Vercel sets VERCEL=1; its edge overwrites X-Forwarded-For and X-Real-IP, so they can be trusted there.
+  // Vercel sets VERCEL=1; its edge overwrites the forwarding headers, so they can be trusted there.
   VERCEL: optional,
-  TRUST_PROXY: flag,
+  // How many proxies in front append to X-Forwarded-For (true = 1): the client is that many entries from the right.
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|[0-9])$/, "must be true, false, or how many proxies append to X-Forwarded-For (0-9)")
+    .transform((value) => (value === "true" ? 1 : value === "false" ? 0 : Number(value)))
+    .optional(),
   DEV_SIGN_IN: flag,
   UPSTASH_REDIS_REST_URL: url(["https:", "http:"]),
   UPSTASH_REDIS_REST_TOKEN: optional,

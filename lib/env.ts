@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { type Env, EnvSchema, isOn } from "./env-schema.js";
 import { ConfigError } from "./errors.js";
+import type { ProxyTrust } from "./http/client-address.js";
 
 export type EnvSource = Record<string, string | undefined>;
 
@@ -45,8 +46,8 @@ export interface Config {
   port: number;
   /** The local dev server's listening address. */
   host: string;
-  /** True behind a proxy that sets X-Forwarded-For / X-Real-IP (Vercel, or TRUST_PROXY=true); else they are ignored. */
-  trustProxy: boolean;
+  /** Which forwarding headers name the caller: Vercel's, the proxies' TRUST_PROXY counts, or none (all ignored). */
+  proxy: ProxyTrust;
   /** DEV_SIGN_IN as set: true forces the dev sign-in on, false off; unset lets the dev server decide. */
   devSignIn?: boolean;
   redis: RedisConfig;
@@ -93,7 +94,7 @@ export function loadConfig(source: EnvSource = readEnvironment()): Config {
     production,
     port: env.PORT,
     host: env.HOST,
-    trustProxy: env.VERCEL === "1" || isOn(env.TRUST_PROXY),
+    proxy: readProxyTrust(env),
     devSignIn: env.DEV_SIGN_IN === undefined ? undefined : isOn(env.DEV_SIGN_IN),
     redis: readRedis(env, production, problems),
     redisTimeoutMs: env.REDIS_TIMEOUT_MS,
@@ -113,6 +114,11 @@ export function loadConfig(source: EnvSource = readEnvironment()): Config {
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function readProxyTrust(env: Env): ProxyTrust {
+  if (env.VERCEL === "1") return { kind: "vercel" };
+  return env.TRUST_PROXY ? { kind: "forwarded", hops: env.TRUST_PROXY } : { kind: "none" };
 }
 
 function readRedis(env: Env, production: boolean, problems: string[]): RedisConfig {

@@ -33,25 +33,59 @@ describe("the read limit's address", () => {
     expect(refused.status).toBe(429);
   });
 
-  it.each<[string, EnvSource]>([
-    ["on Vercel (VERCEL=1)", { VERCEL: "1" }],
-    ["with TRUST_PROXY=true", { TRUST_PROXY: "true" }],
-  ])("uses the address the proxy reports %s, X-Real-IP first, then the first X-Forwarded-For hop", async (_, env) => {
-    const [viaRealIp, viaForwarded, other] = await readLimitKeys(env, [
-      { "x-real-ip": "203.0.113.7", "x-forwarded-for": "198.51.100.1" },
-      { "x-forwarded-for": "203.0.113.7, 10.0.0.1" },
-      { "x-forwarded-for": "203.0.113.8" },
+  it("on Vercel (VERCEL=1), uses the address Vercel's edge writes, x-vercel-forwarded-for before X-Forwarded-For", async () => {
+    const [vercelOwn, sameClient, forwardedOnly, other] = await readLimitKeys({ VERCEL: "1" }, [
+      { "x-vercel-forwarded-for": "203.0.113.7", "x-forwarded-for": "198.51.100.1" },
+      { "x-vercel-forwarded-for": "203.0.113.7", "x-forwarded-for": "198.51.100.2", "x-real-ip": "10.1.0.9" },
+      { "x-forwarded-for": "203.0.113.7" },
+      { "x-vercel-forwarded-for": "203.0.113.8" },
     ]);
-    expect(viaForwarded).toBe(viaRealIp);
-    expect(other).not.toBe(viaRealIp);
+    expect(sameClient).toBe(vercelOwn);
+    expect(forwardedOnly).toBe(vercelOwn);
+    expect(other).not.toBe(vercelOwn);
+  });
+
+  it("with TRUST_PROXY=true, keys by the hop the proxy appended: rotating X-Real-IP or earlier hops changes nothing", async () => {
+    const keys = await readLimitKeys({ TRUST_PROXY: "true" }, [
+      { "x-forwarded-for": "203.0.113.7" },
+      { "x-forwarded-for": "10.0.0.1, 203.0.113.7", "x-real-ip": "10.1.0.1" },
+      { "x-forwarded-for": "10.0.0.2, 10.0.0.3, 203.0.113.7", "x-real-ip": "10.1.0.2" },
+      { "x-forwarded-for": "203.0.113.7, 203.0.113.8" },
+    ]);
+    expect(new Set(keys.slice(0, 3)).size).toBe(1);
+    expect(keys[3]).not.toBe(keys[0]);
+  });
+
+  it("with TRUST_PROXY=2, keys by the second hop from the right, and by unknown when fewer hops arrived", async () => {
+    const keys = await readLimitKeys({ TRUST_PROXY: "2" }, [
+      { "x-forwarded-for": "203.0.113.7, 10.0.0.1" },
+      { "x-forwarded-for": "10.9.9.9, 203.0.113.7, 10.0.0.2" },
+      { "x-forwarded-for": "203.0.113.8, 10.0.0.1" },
+      { "x-forwarded-for": "203.0.113.7" },
+      {},
+    ]);
+    expect(keys[1]).toBe(keys[0]);
+    expect(keys[2]).not.toBe(keys[0]);
+    expect(keys[3]).toBe(keys[4]);
+    expect(keys[3]).not.toBe(keys[0]);
+  });
+
+  it("lets no rotated header buy fresh quota with TRUST_PROXY=true: only the proxy's hop counts", async () => {
+    useTestApp({ RATE_LIMIT_READ_PER_MINUTE: "600", TRUST_PROXY: "true" });
+    const spoofed = (i: number) => ({
+      "x-forwarded-for": `10.0.${i >> 8}.${i & 255}, 203.0.113.7`,
+      "x-real-ip": `10.1.${i >> 8}.${i & 255}`,
+    });
+    for (let i = 0; i < 600; i += 1) expect((await read(spoofed(i))).status).toBe(200);
+    expect((await read(spoofed(600))).status).toBe(429);
   });
 
   it("keys IPv6 callers by their /64, however the address is written", async () => {
     const keys = await readLimitKeys({ TRUST_PROXY: "true" }, [
-      { "x-real-ip": "2001:db8:1:2::1" },
-      { "x-real-ip": "2001:0DB8:0001:0002:ffff:ffff:ffff:ffff" },
+      { "x-forwarded-for": "2001:db8:1:2::1" },
+      { "x-forwarded-for": "2001:0DB8:0001:0002:ffff:ffff:ffff:ffff" },
       { "x-forwarded-for": "[2001:db8:1:2::99]:443" },
-      { "x-real-ip": "2001:db8:1:3::1" },
+      { "x-forwarded-for": "2001:db8:1:3::1" },
     ]);
     expect(new Set(keys.slice(0, 3)).size).toBe(1);
     expect(keys[3]).not.toBe(keys[0]);
@@ -59,9 +93,9 @@ describe("the read limit's address", () => {
 
   it("counts an IPv4-mapped IPv6 address as the IPv4 address, and junk as unknown", async () => {
     const keys = await readLimitKeys({ TRUST_PROXY: "true" }, [
-      { "x-real-ip": "::ffff:192.0.2.1" },
-      { "x-real-ip": "192.0.2.1" },
-      { "x-real-ip": "<script>" },
+      { "x-forwarded-for": "::ffff:192.0.2.1" },
+      { "x-forwarded-for": "192.0.2.1" },
+      { "x-forwarded-for": "<script>" },
       {},
     ]);
     expect(keys[0]).toBe(keys[1]);
@@ -77,6 +111,7 @@ describe("the admin audit line's address", () => {
       "content-type": "application/json",
       authorization: `Bearer ${ADMIN_TOKEN}`,
       "x-forwarded-for": "2001:db8:aa:bb:1:2:3:4",
+      "x-real-ip": "192.0.2.66",
     };
     const body = JSON.stringify({ publicIds: [feedId(1)], dryRun: true });
     const response = await cleanup(
@@ -88,8 +123,9 @@ describe("the admin audit line's address", () => {
     return lines.find((line) => line.event === "media_cleanup").caller.address;
   }
 
-  it("is the proxy's report on Vercel, and unknown where the caller could have written it", async () => {
+  it("is the proxy's report on Vercel or behind TRUST_PROXY (never X-Real-IP), and unknown without one", async () => {
     expect(await auditedAddress({ VERCEL: "1" })).toBe("2001:db8:aa:bb::/64");
+    expect(await auditedAddress({ TRUST_PROXY: "true" })).toBe("2001:db8:aa:bb::/64");
     expect(await auditedAddress({})).toBe("unknown");
   });
 });

@@ -161,12 +161,16 @@ describe("loadConfig: tokens, addresses and the dev server", () => {
     },
   );
 
-  it("trusts proxy headers only on Vercel (VERCEL=1) or with TRUST_PROXY=true", () => {
-    expect(loadConfig({}).trustProxy).toBe(false);
-    expect(loadConfig({ VERCEL: "1" }).trustProxy).toBe(true);
-    expect(loadConfig({ TRUST_PROXY: "true" }).trustProxy).toBe(true);
-    expect(loadConfig({ TRUST_PROXY: "false" }).trustProxy).toBe(false);
-    expect(problemsOf({ TRUST_PROXY: "yes" })[0]).toMatch(/^TRUST_PROXY:/);
+  it("trusts proxy headers only on Vercel (VERCEL=1) or with TRUST_PROXY, which counts the proxies (true = 1)", () => {
+    expect(loadConfig({}).proxy).toEqual({ kind: "none" });
+    expect(loadConfig({ VERCEL: "1", TRUST_PROXY: "2" }).proxy).toEqual({ kind: "vercel" });
+    expect(loadConfig({ TRUST_PROXY: "true" }).proxy).toEqual({ kind: "forwarded", hops: 1 });
+    expect(loadConfig({ TRUST_PROXY: "1" }).proxy).toEqual({ kind: "forwarded", hops: 1 });
+    expect(loadConfig({ TRUST_PROXY: "3" }).proxy).toEqual({ kind: "forwarded", hops: 3 });
+    expect(loadConfig({ TRUST_PROXY: "false" }).proxy).toEqual({ kind: "none" });
+    expect(loadConfig({ TRUST_PROXY: "0" }).proxy).toEqual({ kind: "none" });
+    for (const value of ["yes", "10", "-1", "1.5"])
+      expect(problemsOf({ TRUST_PROXY: value })[0]).toMatch(/^TRUST_PROXY:/);
   });
 
   it("binds the dev server to 127.0.0.1 unless HOST says otherwise, and reads DEV_SIGN_IN as on, off or unset", () => {

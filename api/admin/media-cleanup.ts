@@ -9,7 +9,7 @@ import { route } from "../../lib/http/route.js";
 
 export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route(getApp, {
   async POST(request, app) {
-    const caller = requireAdmin(request, app.config.adminToken, app.config.trustProxy);
+    const caller = requireAdmin(request, app.config.adminToken, app.config.proxy);
     const input = await readJson(request, cleanupRequestSchema(app.config.media.folder));
     const results = await cleanupByIds(input, {
       admin: app.cloudinaryAdmin,

@@ -15,7 +15,7 @@ const PUBLIC_CACHE = "public, max-age=0, s-maxage=2, stale-while-revalidate=8";
 export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route(getApp, {
   async GET(request, app) {
     if (app.config.readRequiresAuth) await authenticate(request, app.verifyToken);
-    await app.rateLimit("read", clientAddress(request, app.config.trustProxy));
+    await app.rateLimit("read", clientAddress(request, app.config.proxy));
     const { page, complete } = await readPage(readQuery(request, FeedQuerySchema), app.feed);
     // A page read while the index is being rebuilt may miss posts: never let a CDN keep it.
     const cacheable = complete && !app.config.readRequiresAuth;

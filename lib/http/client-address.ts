@@ -5,14 +5,52 @@ import { isIPv4, isIPv6 } from "node:net";
 export const UNKNOWN_ADDRESS = "unknown";
 
 /**
- * The caller's address, an IPv6 one cut to its /64. A Web `Request` carries no socket address, so the forwarding
- * headers are all there is; they are the proxy's words only where one sits in front (Vercel's edge overwrites them,
- * or TRUST_PROXY=true). Anywhere else the caller wrote them, so the address is unknown rather than spoofable.
+ * Which forwarding headers hold the caller's address: Vercel's own, the last `hops` X-Forwarded-For entries that
+ * trusted proxies appended (TRUST_PROXY), or none, where every header is the caller's own words.
  */
-export function clientAddress(request: Request, trustProxy: boolean): string {
-  if (!trustProxy) return UNKNOWN_ADDRESS;
-  const forwarded = request.headers.get("x-real-ip") ?? request.headers.get("x-forwarded-for")?.split(",")[0];
-  return forwarded === undefined ? UNKNOWN_ADDRESS : normaliseAddress(forwarded.trim());
+export type ProxyTrust = { kind: "none" } | { kind: "vercel" } | { kind: "forwarded"; hops: number };
+
+/**
+ * The caller's address, an IPv6 one cut to its /64. A Web `Request` carries no socket address, so the forwarding
+ * headers are all there is, and only the parts a trusted proxy wrote count: anything else a caller could rotate to
+ * buy fresh quota or to forge an audit line, so without a trusted proxy the address is unknown rather than spoofable.
+ */
+export function clientAddress(request: Request, proxy: ProxyTrust): string {
+  const reported =
+    proxy.kind === "vercel"
+      ? vercelAddress(request)
+      : proxy.kind === "forwarded"
+        ? forwardedHop(request, proxy.hops)
+        : undefined;
+  return reported === undefined ? UNKNOWN_ADDRESS : normaliseAddress(reported);
+}
+
+/**
+ * Vercel documents X-Forwarded-For as "the public IP address of the client", overwritten by its edge "to prevent IP
+ * spoofing", and X-Vercel-Forwarded-For as the same value, which a proxy in front of Vercel cannot overwrite
+ * (https://vercel.com/docs/headers/request-headers). X-Real-IP is never read: elsewhere callers can send it.
+ */
+function vercelAddress(request: Request): string | undefined {
+  const header = request.headers.get("x-vercel-forwarded-for") ?? request.headers.get("x-forwarded-for");
+  return header === null ? undefined : forwardedEntries(header).at(-1);
+}
+
+/**
+ * The entry `hops` from the right: each trusted proxy appends the address it was called from, so that entry is the
+ * one the outermost trusted proxy saw, and everything left of it is whatever the caller sent. With fewer entries
+ * than hops a proxy did not append one, and no entry can be trusted.
+ */
+function forwardedHop(request: Request, hops: number): string | undefined {
+  const entries = forwardedEntries(request.headers.get("x-forwarded-for") ?? "");
+  return entries.length < hops ? undefined : entries[entries.length - hops];
+}
+
+/** The comma-separated entries of every X-Forwarded-For line (Headers joins repeated lines with ", "). */
+function forwardedEntries(header: string): string[] {
+  return header
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 }
 
 /**

@@ -8,7 +8,7 @@ import { postIdParam } from "../../../lib/http/route-params.js";
 
 export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route(getApp, {
   async DELETE(request, app) {
-    const caller = requireAdmin(request, app.config.adminToken, app.config.trustProxy);
+    const caller = requireAdmin(request, app.config.adminToken, app.config.proxy);
     const id = postIdParam(request);
     const media = new URL(request.url).searchParams.get("media") ?? "keep";
     if (media !== "keep" && media !== "delete") {
