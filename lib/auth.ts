@@ -1,5 +1,6 @@
 // Who is calling: verifies the host app's JWT (HS256 secret or a JWKS), and issues dev tokens when no auth is set up.
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify, SignJWT } from "jose";
+import { cleanUsername } from "./display-name.js";
 import type { AuthConfig } from "./env.js";
 import { ConfigError, HttpError, ServiceUnavailableError } from "./errors.js";
 
@@ -17,13 +18,9 @@ const REQUIRED_CLAIMS = ["exp"];
 const CLOCK_TOLERANCE_SECONDS = 5;
 // Ids go into hashes, keys and logs; 256 fits any real identity provider's subject with room to spare.
 const MAX_SUBJECT_CHARS = 256;
-const MAX_USERNAME_CHARS = 64;
 // What a token with no usable name claim is shown as (and has always been).
 const FALLBACK_USERNAME = "anonymous";
 const CONTROL_CHARACTER = /[\u0000-\u001F\u007F-\u009F]/;
-// Controls, bidi overrides and isolates, and zero-width characters: invisible, or able to reorder the text around a
-// name, so a name could pass for another one or disguise what is shown after it.
-const HIDDEN_OR_REORDERING = /[\u0000-\u001F\u007F-\u009F\u200B-\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/g;
 // Dev sign-ins last a working day; they only exist where no real auth is configured.
 const DEV_TOKEN_LIFETIME = "12h";
 
@@ -78,13 +75,6 @@ function identityFrom(payload: JWTPayload): Identity {
     .map((claim) => (typeof claim === "string" ? cleanUsername(claim) : ""))
     .find((name) => name !== "");
   return { userId: sub, username: username ?? FALLBACK_USERNAME };
-}
-
-/** A display name without hidden or reordering characters, trimmed and cut to 64 characters; "" if nothing is left. */
-export function cleanUsername(raw: string): string {
-  const visible = raw.replace(HIDDEN_OR_REORDERING, "").trim();
-  // Cut by code points, so an emoji's surrogate pair is never split.
-  return Array.from(visible).slice(0, MAX_USERNAME_CHARS).join("").trimEnd();
 }
 
 function isLengthBetween(text: string, min: number, max: number): boolean {

@@ -2,7 +2,8 @@
 import { nanoid } from "nanoid";
 import { z } from "zod";
 import { getApp } from "../lib/app.js";
-import { bearerToken, cleanUsername, createTokenVerifier, issueDevToken } from "../lib/auth.js";
+import { bearerToken, createTokenVerifier, issueDevToken } from "../lib/auth.js";
+import { cleanUsername } from "../lib/display-name.js";
 import type { Config } from "../lib/env.js";
 import { errorJson } from "../lib/http/error-response.js";
 import { json, readJson } from "../lib/http/json.js";

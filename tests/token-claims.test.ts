@@ -91,13 +91,32 @@ describe("usernames", () => {
     ["70 emoji, cut to 64", "😀".repeat(70), "😀".repeat(64)],
     ["an emoji at the cut, never split", `${"a".repeat(63)}😀😀`, `${"a".repeat(63)}😀`],
     ["a space at the cut", `${"a".repeat(63)} b`, "a".repeat(63)],
+    ["an Arabic letter mark and a soft hyphen", "\u061CAda\u00AD Love\u00ADlace", "Ada Lovelace"],
+    ["Hangul fillers", "\u3164Ada\u115F\u1160\uFFA0", "Ada"],
+    ["a combining grapheme joiner and a Mongolian vowel separator", "A\u034Fda\u180E", "Ada"],
+    ["invisible operators (U+2061–U+2064)", "A\u2061d\u2062a\u2063\u2064", "Ada"],
+    ["a blank braille pattern", "\u2800Ada\u2800", "Ada"],
+    ["tag characters outside a flag", "Ada\u{E0041}\u{E0064}\u{E0061}\u{E007F}", "Ada"],
+    ["lone surrogates", "A\uD800da\uDC00", "Ada"],
+    ["joiners at the edges and in runs", "\u200DAda\u200C \u200DLove\u200D\u200Clace\u200D", "Ada Lovelace"],
+    ["a joiner left last by the cut", `${"a".repeat(62)}👨\u200D👩`, `${"a".repeat(62)}👨`],
   ])("stores a name with %s cleaned", async (_, raw, expected) => {
     expect(await storedUsername({ username: raw })).toBe(expected);
   });
 
+  it.each([
+    ["an emoji ZWJ sequence", "👨\u200D👩\u200D👧 family"],
+    ["a Persian word with a zero-width non-joiner", "می\u200Cخواهم"],
+    ["a subdivision flag (tags after U+1F3F4)", "Ada 🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}"],
+  ])("keeps %s intact", async (_, name) => {
+    expect(await storedUsername({ username: name })).toBe(name);
+  });
+
   it("takes the next name claim when one cleans to nothing, and anonymous when none is left", async () => {
     expect(await storedUsername({ username: "\u200B\u202E", preferred_username: "ada" })).toBe("ada");
+    expect(await storedUsername({ username: "\u3164\u2800\u200D", name: "grace" })).toBe("grace");
     expect(await storedUsername({ name: "\u0007 \u200F" })).toBe("anonymous");
+    expect(await storedUsername({ name: "\u115F\u00AD \u{E0041}\uD800" })).toBe("anonymous");
     expect(await storedUsername({})).toBe("anonymous");
   });
 });
