@@ -20,7 +20,9 @@ const CLOCK_TOLERANCE_SECONDS = 5;
 const MAX_SUBJECT_CHARS = 256;
 // What a token with no usable name claim is shown as (and has always been).
 const FALLBACK_USERNAME = "anonymous";
-const CONTROL_CHARACTER = /[\u0000-\u001F\u007F-\u009F]/;
+// Controls, and lone surrogates: UTF-8 encodes every lone surrogate as U+FFFD, so subjects differing only there
+// would hash to one upload folder and one rate-limit counter.
+const UNUSABLE_IN_SUBJECT = /[\u0000-\u001F\u007F-\u009F]|[\uD800-\uDFFF]/u;
 // Dev sign-ins last a working day; they only exist where no real auth is configured.
 const DEV_TOKEN_LIFETIME = "12h";
 
@@ -68,7 +70,7 @@ async function notConfigured(): Promise<Identity> {
 function identityFrom(payload: JWTPayload): Identity {
   const { sub } = payload;
   const subjectOk =
-    typeof sub === "string" && !CONTROL_CHARACTER.test(sub) && isLengthBetween(sub, 1, MAX_SUBJECT_CHARS);
+    typeof sub === "string" && !UNUSABLE_IN_SUBJECT.test(sub) && isLengthBetween(sub, 1, MAX_SUBJECT_CHARS);
   if (!subjectOk) throw unauthorized("The token has no usable subject.");
   // The first name claim with something left once cleaned; one that cleans to nothing counts as absent.
   const username = [payload.username, payload.preferred_username, payload.name]

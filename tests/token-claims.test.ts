@@ -67,6 +67,10 @@ describe("subjects", () => {
     ["holding a newline", "ali\nce"],
     ["holding a C1 control", "\u0085bob"],
     ["not a string", 42],
+    // Each would be hashed as U+FFFD in UTF-8, so all three would share one upload folder.
+    ["holding a lone high surrogate", "alice\uD800"],
+    ["holding a lone low surrogate", "alice\uDC00"],
+    ["holding a reversed pair", "alice\uDC00\uD800"],
   ])("refuses a subject %s with 401", async (_, sub) => {
     expect(await statusWith(await tokenWith({ sub, ...fresh() } as JWTPayload))).toBe(401);
   });
