@@ -60,8 +60,17 @@ export type CreatePostRequest = z.infer<typeof CreatePostRequestSchema>;
 export const MAX_PAGE_LIMIT = 100;
 export const DEFAULT_PAGE_LIMIT = 20;
 
+const LIMIT_RANGE = `must be a whole number from 1 to ${MAX_PAGE_LIMIT}`;
+// Digits only, no leading zero: `05`, `+5`, `5.0`, `1e1` or ` 5` would name the same page under another URL, each a
+// free cache-busting variant.
+const PageLimitSchema = z
+  .string()
+  .regex(/^[1-9][0-9]*$/, `${LIMIT_RANGE}, in plain digits`)
+  .transform(Number)
+  .pipe(z.number().max(MAX_PAGE_LIMIT, LIMIT_RANGE));
+
 export const FeedQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT),
+  limit: PageLimitSchema.default(DEFAULT_PAGE_LIMIT),
   cursor: z.string().max(200).optional(),
 });
 export type FeedQuery = z.infer<typeof FeedQuerySchema>;

@@ -74,6 +74,20 @@ describe("GET /api/feed", () => {
     expect(response.headers.get("cache-control")).toBe("private, no-store");
   });
 
+  // Each of these would read as a valid limit if coerced, and so be a free cache-busting variant of the same page.
+  it.each(["limit=05", "limit=0x5", "limit=1e2", "limit=%2B5", "limit=%205", "limit=5%20", "limit=5.0", "limit="])(
+    "answers 400 invalid_request to a limit written other than as a plain decimal: %s",
+    async (query) => {
+      const response = await feed.GET(jsonRequest(`/api/feed?${query}`, "GET"));
+      expect(response.status).toBe(400);
+      expect((await response.json()).error).toMatchObject({ code: "invalid_request", message: /^limit: / });
+    },
+  );
+
+  it.each(["limit=1", "limit=5", "limit=100"])("accepts %s", async (query) => {
+    expect((await feed.GET(jsonRequest(`/api/feed?${query}`, "GET"))).status).toBe(200);
+  });
+
   it.each(["limit=0", "limit=101", "limit=abc", "cursor=bm9wZQ", "cursor=%00"])(
     "answers 400, not 500, to %s",
     async (query) => {
