@@ -84,6 +84,19 @@ describe("GET /api/feed", () => {
     },
   );
 
+  // The CDN keys pages by their whole URL: a parameter the API ignores would buy a fresh, uncached read.
+  it.each([
+    ["an unknown parameter", "limit=5&x=1", /^query: unknown parameter x/],
+    ["a cache-buster", "_=1712345678", /^query: unknown parameter _/],
+    ["an unknown parameter named __proto__", "__proto__=x", /^query: unknown parameter __proto__/],
+    ["a parameter given twice", "limit=5&limit=5", /^limit: given more than once/],
+  ])("answers 400 invalid_request to %s", async (_, query, message) => {
+    const response = await feed.GET(jsonRequest(`/api/feed?${query}`, "GET"));
+    expect(response.status).toBe(400);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect((await response.json()).error).toMatchObject({ code: "invalid_request", message });
+  });
+
   it.each(["limit=1", "limit=5", "limit=100"])("accepts %s", async (query) => {
     expect((await feed.GET(jsonRequest(`/api/feed?${query}`, "GET"))).status).toBe(200);
   });

@@ -26,7 +26,7 @@ export async function readJson<T extends z.ZodType>(request: Request, schema: T)
   } catch {
     throw new HttpError(400, "invalid_json", "The body is not valid JSON.");
   }
-  return validate(schema, body);
+  return validate(schema, body, "body");
 }
 
 /** `application/json`, with no charset or a UTF-8 one (any case, quoted or not); anything else is a 415. */
@@ -69,15 +69,24 @@ function bodyTooLarge(): HttpError {
   return new HttpError(413, "payload_too_large", `The body must be at most ${MAX_BODY_BYTES} bytes.`);
 }
 
+/** The query validated against `schema` (a strict one refuses unknown parameters); a repeated parameter is a 400. */
 export function readQuery<T extends z.ZodType>(request: Request, schema: T): z.infer<T> {
+  const params = new URL(request.url).searchParams;
+  // Parsing keeps one value per name, so `?limit=5&limit=5` would be an unvalidated variant of the same URL.
+  const repeated = [...params.keys()].find((name, index, names) => names.indexOf(name) !== index);
+  if (repeated !== undefined) throw new HttpError(400, "invalid_request", `${repeated}: given more than once`);
   // fromEntries defines own properties, so `?__proto__=x` cannot reach a prototype.
-  return validate(schema, Object.fromEntries(new URL(request.url).searchParams));
+  return validate(schema, Object.fromEntries(params), "query");
 }
 
-function validate<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+function validate<T extends z.ZodType>(schema: T, value: unknown, where: "body" | "query"): z.infer<T> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const details = parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`);
+  const details = parsed.error.issues.map((issue) =>
+    issue.code === "unrecognized_keys" && where === "query"
+      ? `query: unknown parameter ${issue.keys.join(", ")}`
+      : `${issue.path.join(".") || where}: ${issue.message}`,
+  );
   throw new HttpError(400, "invalid_request", details.join("; "));
 }
 
