@@ -2,11 +2,11 @@
 import { readdir, readFile } from "node:fs/promises";
 import { extname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { serve } from "@hono/node-server";
 import { createApp, useApp } from "../lib/app.js";
 import { loadConfig } from "../lib/env.js";
 import { ConfigError } from "../lib/errors.js";
 import { errorJson } from "../lib/http/error-response.js";
+import { listenDev } from "./dev-http.js";
 import { createDevSignIn, DEV_SIGN_IN_PATH } from "./dev-sign-in.js";
 import { createLocalCloudinary } from "./local-cloudinary.js";
 import { withLocalDefaults } from "./local-defaults.js";
@@ -92,14 +92,13 @@ async function main(): Promise<void> {
     return response;
   }
 
-  serve({ fetch, port: config.port, hostname: config.host }, () => {
-    const store = config.redis.kind === "memory" ? "in-process store" : `Redis (${config.redis.kind})`;
-    const media =
-      config.media.account === "local" ? "local media store (.local-media/)" : `Cloudinary (${config.media.cloudName})`;
-    const where = `http://localhost:${config.port} (listening on ${config.host})`;
-    console.log(`Feed dev server on ${where} · ${store} · ${media} · auth: ${config.auth.kind}`);
-    if (signIn.notice) console.log(signIn.notice);
-  });
+  await listenDev({ fetch, port: config.port, hostname: config.host });
+  const store = config.redis.kind === "memory" ? "in-process store" : `Redis (${config.redis.kind})`;
+  const media =
+    config.media.account === "local" ? "local media store (.local-media/)" : `Cloudinary (${config.media.cloudName})`;
+  const where = `http://localhost:${config.port} (listening on ${config.host})`;
+  console.log(`Feed dev server on ${where} · ${store} · ${media} · auth: ${config.auth.kind}`);
+  if (signIn.notice) console.log(signIn.notice);
 }
 
 await main();

@@ -1,4 +1,4 @@
-// Starts `npm run dev` (its predev step rebuilds the page bundle) on a free port with no credentials, for a browser test.
+// Starts `npm run dev` (its predev step rebuilds the page bundle), or its server alone, on a free port with no credentials.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
@@ -23,10 +23,13 @@ const CREDENTIALS = [
   "VERCEL_ENV",
 ];
 const READY_TIMEOUT_MS = 30_000;
+const TSX = resolve(ROOT, "node_modules/.bin/tsx");
 
 export interface DevServerOptions {
   /** Variables set on top of the cleared credentials, e.g. a short FEED_TTL_SECONDS. */
   env?: Record<string, string>;
+  /** Start the server script alone, without `npm run dev`'s page build (for tests that never load the page). */
+  skipBuild?: boolean;
 }
 
 export interface DevServer {
@@ -68,7 +71,8 @@ async function spawnReady(port: number, baseUrl: string, options: DevServerOptio
   for (const name of CREDENTIALS) env[name] = "";
   Object.assign(env, options.env);
   // Its own process group, so npm, tsx and node all stop together.
-  const child = spawn("npm", ["run", "dev"], { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const [command, ...args] = options.skipBuild ? [TSX, "scripts/dev-server.ts"] : ["npm", "run", "dev"];
+  const child = spawn(command, args, { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (chunk) => (output += chunk));
   child.stderr?.on("data", (chunk) => (output += chunk));
