@@ -1,5 +1,5 @@
 // Where the feed keeps its data in the shared Redis, and how a stored post is read back.
-import { type Post, PostSchema } from "./schemas.js";
+import { type MediaType, MediaTypeSchema, POST_ID_PATTERN, type Post, PostSchema } from "./schemas.js";
 
 // The owner's contract: one string key per post, `feed:<id>`, holding the post's JSON, with the post's TTL.
 export const POST_KEY_PREFIX = "feed:";
@@ -17,10 +17,42 @@ export const REBUILD_INDEX_KEY = "{feed}:rebuild:index";
 export const postKey = (id: string): string => `${POST_KEY_PREFIX}${id}`;
 
 /**
+ * Whether a key has the shape of a post's (`feed:` and a post id). Other code sharing the Redis may own keys such as
+ * `feed:user:42` of any type and size: the rebuild reads no value whose key fails this.
+ */
+export const isPostKey = (key: string): boolean =>
+  key.startsWith(POST_KEY_PREFIX) && POST_ID_PATTERN.test(key.slice(POST_KEY_PREFIX.length));
+
+// The longest value a post can be: 2,200 caption characters of up to 4 UTF-8 bytes, a 256-character user id, a
+// 64-character name and the URLs come to under 11 KB of JSON. A longer value under a post key is not a post.
+export const MAX_POST_BYTES = 16 * 1024;
+
+/**
  * Says that the upload behind post `id` may never be published again (its post was deleted, or its media cleaned up).
  * The hash tag is the post key itself, so this key lives in `feed:<id>`'s hash slot and one script can check both.
  */
 export const removedKey = (id: string): string => `{${postKey(id)}}:removed`;
+
+/** What a tombstone holds: the upload's media, so a takedown can still delete it after the post is gone. */
+export interface RemovedMedia {
+  publicId: string;
+  /** Unknown when the media was marked before its type was looked up (a cleanup). */
+  mediaType?: MediaType;
+}
+
+export const tombstoneValue = (media: RemovedMedia): string => JSON.stringify(media);
+
+/** The media a tombstone names, or null for one that names none (written before tombstones held it). */
+export function parseTombstone(value: unknown): RemovedMedia | null {
+  try {
+    const data = JSON.parse(String(value)) as Partial<RemovedMedia>;
+    if (typeof data?.publicId !== "string") return null;
+    const mediaType = MediaTypeSchema.safeParse(data.mediaType);
+    return { publicId: data.publicId, ...(mediaType.success ? { mediaType: mediaType.data } : {}) };
+  } catch {
+    return null;
+  }
+}
 
 /** A stored value, or null when it is missing, corrupt or not a post (foreign data under `feed:*` is skipped). */
 export function parsePost(value: unknown): Post | null {

@@ -6,6 +6,8 @@ import {
   HEALED_MARKER,
   INDEX_KEY,
   indexTtlSeconds,
+  isPostKey,
+  MAX_POST_BYTES,
   POST_KEY_PREFIX,
   parsePost,
   postKey,
@@ -22,6 +24,8 @@ const SCAN_COUNT = 10_000;
 export const REBUILD_SLICE_MS = 1000;
 // A cursor and side index left alone this long are dropped, and the next rebuild starts from scratch.
 const REBUILD_STATE_TTL_SECONDS = 600;
+// Values read per round trip: with MAX_POST_BYTES a key, at most 4 MB in memory whatever foreign keys hold.
+const VALUES_PER_READ = 250;
 
 export interface RebuildDeps {
   store: FeedStore;
@@ -44,11 +48,12 @@ export async function tryRebuildIndex(deps: RebuildDeps): Promise<boolean> {
 
 /**
  * One slice of the walk under a lease. Each step's results are saved (with the lease renewed) while the next SCAN
- * runs, so a step costs about one round trip per command kind. Only the lease holder's saves count: a healer that was
+ * runs, so a step costs about one round trip per command kind. Only the lease holder's saves count: a reader that was
  * cut off and comes back late writes nothing.
  */
 export async function rebuildIndexSlice(deps: RebuildDeps): Promise<boolean> {
-  const sliceMs = deps.sliceMs ?? REBUILD_SLICE_MS;
+  // Half the Redis timeout at most, so a read that rebuilds stays within twice the timeout (lib/feed-page.ts).
+  const sliceMs = deps.sliceMs ?? Math.min(REBUILD_SLICE_MS, deps.redisTimeoutMs / 2);
   const lease: RebuildLease = {
     lockKey: REBUILD_LOCK_KEY,
     cursorKey: REBUILD_CURSOR_KEY,
@@ -63,6 +68,8 @@ export async function rebuildIndexSlice(deps: RebuildDeps): Promise<boolean> {
   if (!claim.claimed) return false;
   const started = performance.now();
   let cursor = claim.cursor;
+  // A walk this slice begins starts the side index; one resumed from a saved cursor must find it still there.
+  let fresh = cursor === null;
   let saved: Promise<boolean> = Promise.resolve(true);
   for (;;) {
     const [step, stillOurs] = await Promise.all([
@@ -70,11 +77,14 @@ export async function rebuildIndexSlice(deps: RebuildDeps): Promise<boolean> {
       saved,
     ]);
     if (!stillOurs) return false;
-    const entries = indexEntries(step.keys, await deps.store.getValues(step.keys));
-    if (step.cursor === null) return deps.store.finishRebuild(lease, entries, indexTtlSeconds(deps.ttlSeconds));
+    const entries = await readEntries(step.keys, deps.store);
+    if (step.cursor === null) {
+      return deps.store.finishRebuild(lease, { entries, fresh, indexTtlSeconds: indexTtlSeconds(deps.ttlSeconds) });
+    }
     cursor = step.cursor;
     const sliceOver = performance.now() - started >= sliceMs;
-    saved = deps.store.saveRebuild(lease, { cursor, entries, release: sliceOver });
+    saved = deps.store.saveRebuild(lease, { cursor, entries, release: sliceOver, fresh });
+    fresh = false;
     if (sliceOver) {
       await saved;
       return false;
@@ -82,10 +92,21 @@ export async function rebuildIndexSlice(deps: RebuildDeps): Promise<boolean> {
   }
 }
 
-/** Entries for the keys that hold a post under their own id (foreign or corrupt values under `feed:*` are skipped). */
-function indexEntries(keys: string[], values: unknown[]): IndexEntry[] {
-  return values.flatMap((value, i): IndexEntry[] => {
-    const post = parsePost(value);
-    return post && postKey(post.id) === keys[i] ? [{ id: post.id, score: Date.parse(post.createdAt) }] : [];
-  });
+/**
+ * Entries for the keys that hold a post under their own id. Keys of another shape are never read, and values are read
+ * in bounded batches and lengths, so foreign keys under `feed:*` (of any type or size) cost no memory; foreign or
+ * corrupt values are skipped.
+ */
+async function readEntries(scanned: string[], store: FeedStore): Promise<IndexEntry[]> {
+  const keys = scanned.filter(isPostKey);
+  const entries: IndexEntry[] = [];
+  for (let i = 0; i < keys.length; i += VALUES_PER_READ) {
+    const batch = keys.slice(i, i + VALUES_PER_READ);
+    const values = await store.getBoundedValues(batch, MAX_POST_BYTES);
+    values.forEach((value, j) => {
+      const post = parsePost(value);
+      if (post && postKey(post.id) === batch[j]) entries.push({ id: post.id, score: Date.parse(post.createdAt) });
+    });
+  }
+  return entries;
 }

@@ -1,9 +1,9 @@
 // The feed's use cases: sign an upload, create a post from a verified upload, list a page, delete one's own post.
 import type { Identity } from "./auth.js";
 import { HttpError } from "./errors.js";
-import { INDEX_KEY, indexTtlSeconds, parsePost, postKey, removedKey } from "./feed-keys.js";
+import { INDEX_KEY, indexTtlSeconds, parsePost, postKey, removedKey, tombstoneValue } from "./feed-keys.js";
 import type { PageDeps } from "./feed-page.js";
-import { MAX_UPLOAD_AGE_SECONDS, type MediaSigner } from "./media.js";
+import { MAX_UPLOAD_AGE_SECONDS, type MediaSigner, SIGNATURE_LIFETIME_SECONDS } from "./media.js";
 import type { CreatePostRequest, MediaType, Post, UploadSignature } from "./schemas.js";
 import type { FeedStore } from "./store/feed-store.js";
 
@@ -15,9 +15,13 @@ export interface FeedDeps extends PageDeps {
   newId: () => string;
 }
 
-/** A removed upload stays unpublishable for as long as createPost would accept it (min(1 h, TTL) from upload). */
+/**
+ * A removed upload stays unpublishable for as long as any version of it could still be presented. Its signed fields
+ * upload new versions for the signature's lifetime, and createPost accepts a version for min(1 h, TTL) after that
+ * upload; the removal comes after the signing, so counting both from the removal covers every version.
+ */
 export const removedTtlSeconds = (ttlSeconds: number): number =>
-  Math.min(MAX_UPLOAD_AGE_SECONDS, ttlSeconds) + CLOCK_SLACK_SECONDS;
+  SIGNATURE_LIFETIME_SECONDS + Math.min(MAX_UPLOAD_AGE_SECONDS, ttlSeconds) + CLOCK_SLACK_SECONDS;
 
 export function signUpload(mediaType: MediaType, identity: Identity, deps: FeedDeps): UploadSignature {
   return deps.media.signUpload({ userId: identity.userId, mediaType, postId: deps.newId(), nowMs: deps.now() });
@@ -76,18 +80,22 @@ export async function deletePost(id: string, identity: Identity, deps: FeedDeps)
   const post = parsePost(value);
   if (!post) throw new HttpError(404, "not_found", "No live post has this id.");
   if (post.userId !== identity.userId) throw new HttpError(403, "forbidden", "Only the author can delete this post.");
-  await removeForGood(id, deps);
+  await removeForGood(post, deps);
 }
 
-/** Removes a post (its author's delete, or a takedown) and keeps its upload from ever being published again. */
+/**
+ * Removes a post (its author's delete, or a takedown) and keeps its upload from ever being published again. The
+ * tombstone names the media, which stays on Cloudinary, so a takedown can still delete it once the post is gone.
+ */
 export function removeForGood(
-  id: string,
+  post: Post,
   deps: { store: Pick<FeedStore, "removePost">; ttlSeconds: number },
 ): Promise<void> {
   return deps.store.removePost({
-    id,
-    key: postKey(id),
-    removedKey: removedKey(id),
+    id: post.id,
+    key: postKey(post.id),
+    removedKey: removedKey(post.id),
+    tombstone: tombstoneValue({ publicId: post.cloudinaryPublicId, mediaType: post.mediaType }),
     removedTtlSeconds: removedTtlSeconds(deps.ttlSeconds),
     indexKey: INDEX_KEY,
   });

@@ -22,7 +22,10 @@ declare module "cloudinary" {
 export const INCOMING_TRANSFORMATION: Partial<Record<MediaType, string>> = { image: "c_limit,w_2560,h_2560" };
 // Every feed upload carries this tag so the media can be found (and cleaned up) on Cloudinary after posts expire.
 export const FEED_TAG = "ephemeral_feed";
-// Cloudinary honours an upload signature for one hour; an older upload was not made for a post being created now.
+// Cloudinary accepts a signed upload for an hour after the signature's timestamp, so the same signed fields can upload
+// new versions of the file until then. https://cloudinary.com/documentation/authentication_signatures
+export const SIGNATURE_LIFETIME_SECONDS = 3600;
+// An upload older than this (or than the feed's TTL, if shorter) was not made for a post being created now.
 export const MAX_UPLOAD_AGE_SECONDS = 3600;
 
 export interface VerifiedMedia {

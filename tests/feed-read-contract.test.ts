@@ -121,7 +121,7 @@ describe.each(cases)("reading the feed: $name", ({ create, raw, reset }) => {
     for (const post of [found, notYet]) await publish(store, post, { indexKey: "some-lost-index" });
     const walker = rebuildLease("the-reader-walking", 60_000);
     expect((await store.claimRebuild(walker)).claimed).toBe(true);
-    const step = { cursor: "42", entries: [{ id: found.id, score: now - 30 }], release: false };
+    const step = { cursor: "42", entries: [{ id: found.id, score: now - 30 }], release: false, fresh: true };
     expect(await store.saveRebuild(walker, step)).toBe(true);
     await publish(store, fresh);
     const during = await readPage({ limit: 10 }, deps());
@@ -135,8 +135,10 @@ describe.each(cases)("reading the feed: $name", ({ create, raw, reset }) => {
     await sleep(80); // cut off: its lease lapses and another reader takes over
     expect((await store.claimRebuild(rebuildLease("new-owner", 60_000))).claimed).toBe(true);
     const ghost = { id: "never-a-post", score: Date.now() };
-    expect(await store.saveRebuild(stale, { cursor: "123", entries: [ghost], release: false })).toBe(false);
-    expect(await store.finishRebuild(stale, [ghost], TTL)).toBe(false);
+    expect(await store.saveRebuild(stale, { cursor: "123", entries: [ghost], release: false, fresh: true })).toBe(
+      false,
+    );
+    expect(await store.finishRebuild(stale, { entries: [ghost], fresh: true, indexTtlSeconds: TTL })).toBe(false);
     const index = await store.readIndex({ indexKey: INDEX_KEY, marker: HEALED_MARKER, minScore: 0, limit: 10 });
     expect(index).toEqual({ entries: [], ties: [], markerPresent: false });
     expect((await store.claimRebuild(rebuildLease("a-third-reader", 1000))).cursor).toBeNull();

@@ -6,7 +6,7 @@ import * as feedItem from "../api/feed/[id].js";
 import * as feed from "../api/feed/index.js";
 import * as uploadSignature from "../api/feed/upload-signature.js";
 import { removedTtlSeconds } from "../lib/feed.js";
-import { INDEX_KEY, postKey, removedKey } from "../lib/feed-keys.js";
+import { INDEX_KEY, postKey, removedKey, tombstoneValue } from "../lib/feed-keys.js";
 import { useRedisAdapters } from "./support/redis-adapters.js";
 import { jsonRequest, signedUpload, TEST_ENV, tokenFor, useTestApp } from "./support/test-app.js";
 
@@ -134,7 +134,10 @@ describe.each(redis.adapters)("publishing never lies: %s", (_name, createStore) 
   it("refuses (410) an upload whose media an admin cleaned up before it was ever posted", async () => {
     const upload = await signed();
     const id = upload.public_id.split("/").pop() as string;
-    await ctx.app.feed.store.markRemoved([removedKey(id)], removedTtlSeconds(ctx.config.feedTtlSeconds));
+    await ctx.app.feed.store.markRemoved(
+      [{ key: removedKey(id), value: tombstoneValue({ publicId: upload.public_id }) }],
+      removedTtlSeconds(ctx.config.feedTtlSeconds),
+    );
     expect((await post(upload)).status).toBe(410);
     expect(await stored(id)).toBeNull();
   });

@@ -5,7 +5,7 @@ import { HEALED_MARKER, INDEX_KEY, indexTtlSeconds, postKey, removedKey } from "
 import type { FeedStore } from "../lib/store/feed-store.js";
 import { MemoryStore } from "../lib/store/memory-store.js";
 import { type StoreCase, useRedisStoreCases } from "./support/redis-adapters.js";
-import { makePost, publish, removalFor, sleep, TTL, writeFor } from "./support/store-fixtures.js";
+import { cleanupTombstone, makePost, publish, removalFor, sleep, TTL, writeFor } from "./support/store-fixtures.js";
 
 const cases: StoreCase[] = [
   { name: "in-process", create: () => new MemoryStore(), raw: null, reset: async () => {} },
@@ -72,7 +72,7 @@ describe.each(cases)("FeedStore contract: $name", ({ create, raw, reset }) => {
 
   it("refuses to publish an upload an admin marked removed before it was ever posted", async () => {
     const [never, other] = [makePost(Date.now()), makePost(Date.now())];
-    await store.markRemoved([removedKey(never.id)], TTL);
+    await store.markRemoved([cleanupTombstone(never.id)], TTL);
     expect(await publish(store, never)).toEqual({ status: "removed" });
     expect(await publish(store, other)).toEqual({ status: "created" });
     expect(await store.getValues([postKey(never.id), postKey(other.id)])).toEqual([null, JSON.stringify(other)]);

@@ -8,7 +8,7 @@ import { json, readJson } from "../../lib/http/json.js";
 import { route } from "../../lib/http/route.js";
 
 export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route(getApp, {
-  async POST(request, app) {
+  async POST(request, app, { requestId }) {
     const caller = requireAdmin(request, app.config.adminToken, app.config.proxy);
     const input = await readJson(request, cleanupRequestSchema(app.config.media.folder));
     const results = await cleanupByIds(input, {
@@ -18,7 +18,7 @@ export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route(getApp, {
       removedTtlSeconds: removedTtlSeconds(app.config.feedTtlSeconds),
     });
     const counts = countResults(results);
-    auditCleanup(caller, input, results, counts, app.feed.now());
+    auditCleanup(caller, input, results, counts, app.feed.now(), requestId);
     const body = { dryRun: input.dryRun, force: input.force, counts, results };
     return json(body); // no-store, as for every POST (lib/http/route.ts)
   },

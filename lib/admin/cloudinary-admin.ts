@@ -131,7 +131,11 @@ export function createCloudinaryAdmin(media: MediaConfig, deps: AdminDeps = {}):
 
     async deleteMedia(type, publicIds) {
       if (publicIds.length === 0) return {};
-      const { deleted } = parse(DeleteSchema, await call("DELETE", type, idParams(publicIds)), "delete");
+      const params = idParams(publicIds);
+      // Also purge Cloudinary's CDN, which otherwise keeps serving deleted media for up to 30 days.
+      // https://cloudinary.com/documentation/admin_api#delete_resources
+      params.set("invalidate", "true");
+      const { deleted } = parse(DeleteSchema, await call("DELETE", type, params), "delete");
       // An id Cloudinary did not report on, or reported oddly, counts as failed rather than as done.
       return Object.fromEntries(publicIds.map((id) => [id, outcomeOf(deleted[id])]));
     },

@@ -1,6 +1,6 @@
 // Deleting feed media on Cloudinary when an operator asks: live posts are protected unless forced, types are grouped.
 
-import { postKey, removedKey } from "../feed-keys.js";
+import { postKey, removedKey, tombstoneValue } from "../feed-keys.js";
 import { parsePublicId } from "../public-id.js";
 import type { FeedStore } from "../store/feed-store.js";
 import type { AdminCaller } from "./admin-auth.js";
@@ -83,8 +83,13 @@ export async function deleteGrouped(
   return outcomes;
 }
 
-/** The admin endpoint's use case: each id is skipped (live), not found, would be deleted (dry run) or deleted. */
+/**
+ * The admin endpoint's use case: each id is skipped (live), not found, would be deleted (dry run) or deleted. The
+ * uploads are marked unpublishable before anything else, so a publish racing this cleanup either landed first (and
+ * its post is found live and kept) or is refused with 410: never a live post whose media was deleted.
+ */
 export async function cleanupByIds(request: CleanupRequest, deps: IdCleanupDeps): Promise<CleanupResult[]> {
+  if (!request.dryRun) await markUnpublishable(request.publicIds, deps);
   const live = await findLiveIds(request.publicIds, deps);
   const protectedIds = request.force ? new Set<string>() : live;
   const targets = request.publicIds.filter((id) => !protectedIds.has(id));
@@ -93,7 +98,6 @@ export async function cleanupByIds(request: CleanupRequest, deps: IdCleanupDeps)
     const resourceType = found.get(publicId);
     return resourceType ? [{ publicId, resourceType }] : [];
   });
-  if (!request.dryRun) await markUnpublishable(refs, deps);
   const outcomes = request.dryRun ? new Map<string, DeleteOutcome>() : await deleteEachType(refs, deps.admin);
   return request.publicIds.map((publicId): CleanupResult => {
     if (protectedIds.has(publicId)) return { publicId, status: "skipped_live" };
@@ -105,15 +109,16 @@ export async function cleanupByIds(request: CleanupRequest, deps: IdCleanupDeps)
 }
 
 /**
- * Media about to be deleted can never become a post afterwards (a fresh upload may not be published yet). Marked
- * first: if Redis fails, nothing is deleted and the caller gets a 503.
+ * Media that may be deleted can never become a post afterwards (a fresh upload may not be published yet). Marked
+ * first: if Redis fails, nothing is deleted and the caller gets a 503. A post already live stays live (and keeps its
+ * media unless forced); its tombstone only keeps the upload from being published again once the post is gone.
  */
-async function markUnpublishable(refs: MediaRef[], deps: IdCleanupDeps): Promise<void> {
-  const keys = refs.flatMap(({ publicId }) => {
+async function markUnpublishable(publicIds: string[], deps: IdCleanupDeps): Promise<void> {
+  const tombstones = publicIds.flatMap((publicId) => {
     const postId = parsePublicId(deps.folder, publicId)?.postId;
-    return postId ? [removedKey(postId)] : [];
+    return postId ? [{ key: removedKey(postId), value: tombstoneValue({ publicId }) }] : [];
   });
-  if (keys.length > 0) await deps.store.markRemoved(keys, deps.removedTtlSeconds);
+  if (tombstones.length > 0) await deps.store.markRemoved(tombstones, deps.removedTtlSeconds);
 }
 
 /**
@@ -144,13 +149,14 @@ async function findTypes(publicIds: string[], admin: CloudinaryAdmin): Promise<M
   return types;
 }
 
-/** One structured line per cleanup: who (token fingerprint, address), what (ids and outcomes), when. */
+/** One structured line per cleanup: who (token fingerprint, address), what (ids and outcomes), when, which request. */
 export function auditCleanup(
   caller: AdminCaller,
   request: CleanupRequest,
   results: CleanupResult[],
   counts: CleanupCounts,
   nowMs: number,
+  requestId: string,
 ): void {
   const { dryRun, force } = request;
   const outcomes = results.map(({ publicId, status }) => `${publicId}:${status}`);
@@ -159,6 +165,7 @@ export function auditCleanup(
       level: "info",
       event: "media_cleanup",
       at: new Date(nowMs).toISOString(),
+      requestId,
       caller,
       dryRun,
       force,

@@ -2,12 +2,11 @@
 
 import { HttpError, ServiceUnavailableError } from "../errors.js";
 import { removeForGood } from "../feed.js";
-import { parsePost, postKey, removedKey } from "../feed-keys.js";
+import { parsePost, parseTombstone, postKey, type RemovedMedia, removedKey } from "../feed-keys.js";
 import { parsePublicId } from "../public-id.js";
-import type { Post } from "../schemas.js";
 import type { FeedStore } from "../store/feed-store.js";
 import type { AdminCaller } from "./admin-auth.js";
-import type { CloudinaryAdmin, DeleteOutcome } from "./cloudinary-admin.js";
+import { type CloudinaryAdmin, type DeleteOutcome, STORED_TYPES } from "./cloudinary-admin.js";
 
 export interface TakedownDeps {
   store: Pick<FeedStore, "getValues" | "removePost">;
@@ -22,40 +21,53 @@ export interface TakedownResult {
   userId?: string;
   /** The post was already gone by a takedown or its author (a retry gets the same answer, and nothing more happens). */
   alreadyRemoved: boolean;
+  /** "deleted" or "not_found" (gone either way) when the media was asked to go, else "kept". */
   media: DeleteOutcome | "kept";
 }
 
 /**
  * Media first, then the post: when Cloudinary fails nothing has changed, and a retry starts over. The post's removal
- * writes its tombstone, so the upload can never be published again (410).
+ * writes its tombstone, so the upload can never be published again (410). A post that its author (or an earlier
+ * takedown) already removed still has its media deleted when asked: its tombstone names the media.
  */
 export async function takeDownPost(id: string, deleteMedia: boolean, deps: TakedownDeps): Promise<TakedownResult> {
   const [value, tombstone] = await deps.store.getValues([postKey(id), removedKey(id)]);
   const post = parsePost(value);
   if (!post) {
-    if (tombstone !== null && tombstone !== undefined) return { id, alreadyRemoved: true, media: "kept" };
-    throw new HttpError(404, "not_found", "No live post has this id.");
+    if (tombstone === null || tombstone === undefined)
+      throw new HttpError(404, "not_found", "No live post has this id.");
+    const media = deleteMedia ? await deleteMediaOf(id, parseTombstone(tombstone), deps) : "kept";
+    return { id, alreadyRemoved: true, media };
   }
-  const media = deleteMedia ? await deleteMediaOf(post, deps) : "kept";
-  await removeForGood(id, deps);
+  const media = deleteMedia
+    ? await deleteMediaOf(id, { publicId: post.cloudinaryPublicId, mediaType: post.mediaType }, deps)
+    : "kept";
+  await removeForGood(post, deps);
   return { id, userId: post.userId, alreadyRemoved: false, media };
 }
 
-/** Deletes the post's media as the type it was posted as; only media that is this post's own feed upload. */
-async function deleteMediaOf(post: Post, deps: TakedownDeps): Promise<DeleteOutcome | "kept"> {
+/**
+ * Deletes a post's media as the type it was posted as (every stored type when that is unknown): only media that is
+ * this post's own feed upload. Media that cannot be named is refused rather than reported as deleted.
+ */
+async function deleteMediaOf(id: string, media: RemovedMedia | null, deps: TakedownDeps): Promise<DeleteOutcome> {
   // A value written to Redis by something else could name any public id: the feed deletes only its own uploads.
-  if (parsePublicId(deps.folder, post.cloudinaryPublicId)?.postId !== post.id) return "kept";
-  const outcomes = await deps.admin.deleteMedia(post.mediaType, [post.cloudinaryPublicId]);
-  const outcome = outcomes[post.cloudinaryPublicId] ?? "failed";
-  if (outcome === "failed") {
+  if (!media || parsePublicId(deps.folder, media.publicId)?.postId !== id) {
+    throw new HttpError(409, "media_unknown", "This post's media is not known; delete it with the media cleanup.");
+  }
+  const types = media.mediaType ? [media.mediaType] : STORED_TYPES;
+  const outcomes = await Promise.all(
+    types.map(async (type) => (await deps.admin.deleteMedia(type, [media.publicId]))[media.publicId] ?? "failed"),
+  );
+  if (outcomes.includes("failed")) {
     throw new ServiceUnavailableError("cloudinary", { cause: new Error("Cloudinary did not confirm the delete") });
   }
-  return outcome;
+  return outcomes.includes("deleted") ? "deleted" : "not_found";
 }
 
-/** One structured line per takedown: which post, whose, what happened to its media, who asked, when. */
-export function auditTakedown(caller: AdminCaller, result: TakedownResult, nowMs: number): void {
+/** One structured line per takedown: which post, whose, what happened to its media, who asked, when, which request. */
+export function auditTakedown(caller: AdminCaller, result: TakedownResult, nowMs: number, requestId: string): void {
   const { id, userId, alreadyRemoved, media } = result;
-  const line = { level: "info", event: "post_takedown", at: new Date(nowMs).toISOString(), caller };
+  const line = { level: "info", event: "post_takedown", at: new Date(nowMs).toISOString(), requestId, caller };
   console.log(JSON.stringify({ ...line, postId: id, authorId: userId ?? null, alreadyRemoved, media }));
 }

@@ -13,7 +13,11 @@ type Method = (typeof METHODS)[number];
 export interface EdgeApp {
   config: { corsOrigins: string[] };
 }
-export type AppHandler<A> = (request: Request, app: A) => Promise<Response>;
+/** What the edge knows of a request beyond the request itself: the id its answer and log line carry. */
+export interface RequestContext {
+  requestId: string;
+}
+export type AppHandler<A> = (request: Request, app: A, context: RequestContext) => Promise<Response>;
 type RouteHandlers<A> = Partial<Record<"GET" | "POST" | "DELETE", AppHandler<A>>>;
 
 // Ids from the edge or the caller are echoed and logged: only a plain token, so no markup and no forged log fields.
@@ -33,11 +37,11 @@ export function route<A extends EdgeApp>(appOf: () => A, handlers: RouteHandlers
 export function routeHandler<A extends EdgeApp>(appOf: () => A, handlers: RouteHandlers<A>): Handler {
   const allowed = Object.keys(handlers).flatMap((method) => (method === "GET" ? ["GET", "HEAD"] : [method]));
   const allow = [...allowed, "OPTIONS"].join(", ");
-  const dispatch = async (request: Request, app: A): Promise<Response> => {
+  const dispatch = async (request: Request, app: A, context: RequestContext): Promise<Response> => {
     if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: { Allow: allow } });
     const handler = handlers[(request.method === "HEAD" ? "GET" : request.method) as keyof typeof handlers];
     if (!handler) throw new HttpError(405, "method_not_allowed", `Use ${allow}.`, { Allow: allow });
-    const response = await handler(request, app);
+    const response = await handler(request, app, context);
     return request.method === "HEAD" ? new Response(null, response) : response;
   };
   return async (request) => {
@@ -48,7 +52,7 @@ export function routeHandler<A extends EdgeApp>(appOf: () => A, handlers: RouteH
     try {
       const app = appOf();
       cors = corsHeaders(request, app.config.corsOrigins, allow);
-      response = await dispatch(request, app);
+      response = await dispatch(request, app, { requestId });
     } catch (error) {
       response = toErrorResponse(error, requestId);
     }

@@ -33,9 +33,17 @@ export interface PostRemoval {
   id: string;
   key: string;
   removedKey: string;
+  /** The tombstone's value: which media the post showed, so a later takedown can still delete it. */
+  tombstone: string;
   /** How long the tombstone keeps the upload from being published again. */
   removedTtlSeconds: number;
   indexKey: string;
+}
+
+/** A tombstone on its own (media an admin cleans up), keyed like `PostRemoval.removedKey`. */
+export interface Tombstone {
+  key: string;
+  value: string;
 }
 
 export interface IndexQuery {
@@ -80,6 +88,19 @@ export interface RebuildProgress {
   entries: IndexEntry[];
   /** True at the end of a reader's slice: the next reader may take over at once instead of after the lease. */
   release: boolean;
+  /**
+   * True while the walk is the caller's own from its first step: the side index is begun (it holds the marker from
+   * then on). False for a walk resumed from a saved cursor, whose side index must still hold the marker; if it was
+   * lost (evicted, deleted), the walk's earlier finds are gone and it starts again instead of finishing short.
+   */
+  fresh: boolean;
+}
+
+/** The last step of a rebuild: its entries, and the index's TTL once merged. */
+export interface RebuildFinish {
+  entries: IndexEntry[];
+  fresh: boolean;
+  indexTtlSeconds: number;
 }
 
 export interface ScanStep {
@@ -90,19 +111,30 @@ export interface ScanStep {
 
 export interface FeedStore {
   /**
-   * Publishes a post unless a tombstone forbids it or a post already has the id. The index is written before the post
+   * Publishes a post unless a post already has the id ("exists", checked first) or a tombstone forbids it. The index is written before the post
    * (never a live post missing from the index), and Redis itself refuses a write that reaches it too late to be
    * answered: a publish that timed out never applies afterwards.
    */
   publishPost(write: PostWrite): Promise<PublishOutcome>;
   /** ZRANGE BYSCORE REV LIMIT (plus the tie list and the marker check) in one round trip. */
   readIndex(query: IndexQuery): Promise<IndexRead>;
-  /** The stored values, null where missing; one parallel step (MGET, or one pipeline per master on a cluster). */
+  /**
+   * The stored values, null where missing or not a string (foreign keys of other types); one parallel step (MGET, or
+   * one pipeline per master on a cluster).
+   */
   getValues(keys: string[]): Promise<unknown[]>;
+  /**
+   * Like getValues, but a value longer than `maxBytes` is null and never read whole: what the rebuild reads among keys
+   * that other code may own, so foreign data of any size costs at most `maxBytes` a key.
+   */
+  getBoundedValues(keys: string[], maxBytes: number): Promise<(string | null)[]>;
   /** Tombstone and DEL of the post together, then ZREM of its index entry. */
   removePost(removal: PostRemoval): Promise<void>;
-  /** Tombstones alone, for uploads whose media an admin deleted (whether or not they were ever posted). */
-  markRemoved(removedKeys: string[], ttlSeconds: number): Promise<void>;
+  /**
+   * Tombstones alone, for uploads whose media an admin deletes (whether or not they were ever posted). A live post
+   * under a tombstone stays live, and publishing it again still answers "exists".
+   */
+  markRemoved(tombstones: Tombstone[], ttlSeconds: number): Promise<void>;
   /** SET key 0 EX window NX + INCR in one transaction: a fixed-window counter that always expires. */
   countHit(key: string, windowSeconds: number): Promise<number>;
   /** Takes the rebuild lease if nobody holds it, and reads where the last walk stopped (null: from the start). */
@@ -111,9 +143,13 @@ export interface FeedStore {
   scanPosts(cursor: string | null, match: string, count: number): Promise<ScanStep>;
   /**
    * Adds entries to the side index and saves the cursor, renewing the lease (or releasing it); false when the lease was
-   * lost to another caller, in which case nothing was written.
+   * lost to another caller, or the side index was lost since the walk began (the walk then starts again from
+   * scratch), in which cases nothing was written.
    */
   saveRebuild(lease: RebuildLease, progress: RebuildProgress): Promise<boolean>;
-  /** Merges the side index (plus `entries`) and the marker into the index in one step, and clears the rebuild. */
-  finishRebuild(lease: RebuildLease, entries: IndexEntry[], indexTtlSeconds: number): Promise<boolean>;
+  /**
+   * Merges the side index (plus `entries`) and the marker into the index in one step, and clears the rebuild; false,
+   * with nothing merged, under the same conditions as saveRebuild.
+   */
+  finishRebuild(lease: RebuildLease, progress: RebuildFinish): Promise<boolean>;
 }

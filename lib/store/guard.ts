@@ -25,21 +25,34 @@ export function guardStore<T extends object>(store: T, options: GuardOptions): T
   });
 }
 
+/**
+ * `operation`, or a 503 once `ms` have passed: for work made of several store calls (a page read that rebuilds the
+ * index), each bounded on its own, that must also be bounded as a whole.
+ */
+export async function withinMs<T>(ms: number, operation: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new ServiceUnavailableError("redis", { cause: new Error(`no answer within ${ms} ms`) })),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([operation, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function guarded<T>(operation: () => Promise<T>, options: GuardOptions): Promise<T> {
   const before = options.misconfigured?.();
   if (before) throw before;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
-  });
   try {
-    return await Promise.race([operation(), timeout]);
+    return await withinMs(options.timeoutMs, operation());
   } catch (error) {
     if (error instanceof ConfigError || error instanceof ServiceUnavailableError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     if (CLUSTER_REDIRECT.test(message)) throw new ConfigError([REDIS_CLUSTER_HINT]);
     throw new ServiceUnavailableError("redis", { cause: error });
-  } finally {
-    clearTimeout(timer);
   }
 }

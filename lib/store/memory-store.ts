@@ -13,9 +13,9 @@ export class MemoryStore implements store.FeedStore {
   constructor(private readonly now: () => number = Date.now) {}
 
   async publishPost(write: store.PostWrite): Promise<store.PublishOutcome> {
-    if (this.live(write.removedKey)) return { status: "removed" };
     const existing = this.live(write.key);
     if (existing) return { status: "exists", value: existing.value };
+    if (this.live(write.removedKey)) return { status: "removed" };
     this.setString(write.key, write.value, write.ttlSeconds);
     const index = this.index(write.indexKey, true);
     if (!index.has(write.id)) index.set(write.id, write.score);
@@ -36,20 +36,24 @@ export class MemoryStore implements store.FeedStore {
   }
 
   async getValues(keys: string[]): Promise<unknown[]> {
+    return keys.map((key) => this.string(key));
+  }
+
+  async getBoundedValues(keys: string[], maxBytes: number): Promise<(string | null)[]> {
     return keys.map((key) => {
-      const entry = this.live(key);
-      return typeof entry?.value === "string" ? entry.value : null;
+      const value = this.string(key);
+      return value && Buffer.byteLength(value) <= maxBytes ? value : null;
     });
   }
 
   async removePost(removal: store.PostRemoval): Promise<void> {
-    this.setString(removal.removedKey, "1", removal.removedTtlSeconds);
+    this.setString(removal.removedKey, removal.tombstone, removal.removedTtlSeconds);
     this.data.delete(removal.key);
     this.index(removal.indexKey, false).delete(removal.id);
   }
 
-  async markRemoved(removedKeys: string[], ttlSeconds: number): Promise<void> {
-    for (const key of removedKeys) this.setString(key, "1", ttlSeconds);
+  async markRemoved(tombstones: store.Tombstone[], ttlSeconds: number): Promise<void> {
+    for (const { key, value } of tombstones) this.setString(key, value, ttlSeconds);
   }
 
   async countHit(key: string, windowSeconds: number): Promise<number> {
@@ -73,7 +77,7 @@ export class MemoryStore implements store.FeedStore {
   }
 
   async saveRebuild(lease: store.RebuildLease, progress: store.RebuildProgress): Promise<boolean> {
-    if (this.live(lease.lockKey)?.value !== lease.token) return false;
+    if (!this.leaseAndSideHeld(lease, progress.fresh)) return false;
     this.addEntries(lease.buildKey, progress.entries, lease.stateTtlSeconds);
     this.setString(lease.cursorKey, progress.cursor, lease.stateTtlSeconds);
     if (progress.release) this.data.delete(lease.lockKey);
@@ -81,15 +85,23 @@ export class MemoryStore implements store.FeedStore {
     return true;
   }
 
-  async finishRebuild(
-    lease: store.RebuildLease,
-    entries: store.IndexEntry[],
-    indexTtlSeconds: number,
-  ): Promise<boolean> {
-    if (this.live(lease.lockKey)?.value !== lease.token) return false;
+  async finishRebuild(lease: store.RebuildLease, finish: store.RebuildFinish): Promise<boolean> {
+    if (!this.leaseAndSideHeld(lease, finish.fresh)) return false;
     const built = [...this.index(lease.buildKey, false)].map(([id, score]) => ({ id, score }));
-    this.addEntries(lease.indexKey, [...built, ...entries, { id: lease.marker, score: 0 }], indexTtlSeconds);
+    this.addEntries(lease.indexKey, [...built, ...finish.entries], finish.indexTtlSeconds);
     for (const key of [lease.lockKey, lease.cursorKey, lease.buildKey]) this.data.delete(key);
+    return true;
+  }
+
+  /** As the Redis scripts do: the lease is the caller's, and a resumed walk's side index still holds the marker. */
+  private leaseAndSideHeld(lease: store.RebuildLease, fresh: boolean): boolean {
+    if (this.live(lease.lockKey)?.value !== lease.token) return false;
+    if (fresh) this.addEntries(lease.buildKey, [{ id: lease.marker, score: 0 }], lease.stateTtlSeconds);
+    else if (!this.index(lease.buildKey, false).has(lease.marker)) {
+      this.data.delete(lease.lockKey);
+      this.data.delete(lease.cursorKey);
+      return false;
+    }
     return true;
   }
 
@@ -101,6 +113,11 @@ export class MemoryStore implements store.FeedStore {
 
   private setString(key: string, value: string, ttlSeconds: number): void {
     this.data.set(key, { value, expiresAt: this.now() + ttlSeconds * 1000 });
+  }
+
+  private string(key: string): string | null {
+    const entry = this.live(key);
+    return typeof entry?.value === "string" ? entry.value : null;
   }
 
   private live(key: string): Entry | undefined {

@@ -13,11 +13,13 @@ export function pairEntries(flat: readonly unknown[]): IndexEntry[] {
 }
 
 /**
- * Where Redis's clock stands against ours, learnt from its answers. A publish must run within half the timeout of
- * being sent (by Redis's clock), leaving the other half for the answer to come back before the caller gives up.
+ * Where each Redis node's clock stands against ours, learnt from its answers. A publish must run within half the
+ * timeout of being sent (by the clock of the node that runs it), leaving the other half for the answer to come back
+ * before the caller gives up. Offsets are kept per node: on a cluster (or behind a clustering proxy) every master has
+ * its own clock, and an offset learnt from one that runs ahead would widen every other master's deadline.
  */
 export class RedisClock {
-  private offsetMs = 0;
+  private readonly offsetsMs = new Map<string, number>();
   /**
    * False once the server refused a script that reads TIME before writing (a Redis-compatible service that
    * replicates scripts verbatim): publishes then carry no deadline, and a late one can still apply.
@@ -26,9 +28,13 @@ export class RedisClock {
 
   constructor(private readonly timeoutMs: number) {}
 
-  /** `startedAt`: when the caller's operation began, which is what its time limit counts from. "" means none. */
-  deadline(startedAt: number): string {
-    return this.timed ? String(startedAt + this.offsetMs + Math.floor(this.timeoutMs / 2)) : "";
+  /**
+   * `startedAt`: when the caller's operation began, which is what its time limit counts from; `node` names the node
+   * that will run the script ("" for a single node). "" means no deadline.
+   */
+  deadline(startedAt: number, node = ""): string {
+    if (!this.timed) return "";
+    return String(startedAt + (this.offsetsMs.get(node) ?? 0) + Math.floor(this.timeoutMs / 2));
   }
 
   /** True (once) when `error` is the server refusing TIME before writes: stop sending deadlines, and say so. */
@@ -40,8 +46,8 @@ export class RedisClock {
     return true;
   }
 
-  learn(redisNowMs: number): void {
-    this.offsetMs = redisNowMs - Date.now();
+  learn(redisNowMs: number, node = ""): void {
+    this.offsetsMs.set(node, redisNowMs - Date.now());
   }
 }
 
@@ -54,24 +60,29 @@ export class RedisClock {
 export async function publishOnTime(
   clock: RedisClock,
   run: (deadline: string) => Promise<unknown>,
-  startedAt = Date.now(),
+  { startedAt = Date.now(), node = "" }: { startedAt?: number; node?: string } = {},
 ): Promise<PublishOutcome> {
   for (let attempt = 0; attempt < 2; attempt += 1) {
-    const [status, detail] = (await runOrUntimed(clock, run, startedAt)) as [string, unknown?];
+    const [status, detail] = (await runOrUntimed(clock, run, startedAt, node)) as [string, unknown?];
     if (status === "created" || status === "removed") return { status };
     if (status === "exists") return { status, value: detail };
     if (status !== "late") throw new Error(`unexpected publish answer: ${String(status)}`);
-    clock.learn(Number(detail));
+    clock.learn(Number(detail), node);
   }
   throw new ServiceUnavailableError("redis", { cause: new Error("Redis ran the publish past its deadline") });
 }
 
 /** The script with a deadline; without one, once, if the server refuses scripts that read the clock and then write. */
-async function runOrUntimed(clock: RedisClock, run: (deadline: string) => Promise<unknown>, startedAt: number) {
+async function runOrUntimed(
+  clock: RedisClock,
+  run: (deadline: string) => Promise<unknown>,
+  startedAt: number,
+  node: string,
+) {
   try {
-    return await run(clock.deadline(startedAt));
+    return await run(clock.deadline(startedAt, node));
   } catch (error) {
     if (!clock.giveUpOnDeadlines(error)) throw error;
-    return run(clock.deadline(startedAt));
+    return run(clock.deadline(startedAt, node));
   }
 }

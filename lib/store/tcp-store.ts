@@ -1,4 +1,5 @@
 // Redis over TCP with ioredis: one node (Redis Cloud, self-hosted), a clustered Redis behind a proxy, or Redis Cluster.
+import keySlot from "cluster-key-slot";
 import { Cluster, type Redis } from "ioredis";
 import { scanClusterStep } from "./cluster-scan.js";
 import type * as store from "./feed-store.js";
@@ -11,6 +12,12 @@ function values(results: Results): unknown[] {
   if (!results) throw new Error("transaction aborted");
   for (const [error] of results) if (error) throw error;
   return results.map(([, value]) => value);
+}
+
+/** A key of another type (foreign data under `feed:*`) reads as missing; any other error stands. */
+function nullIfWrongType(error: unknown): null {
+  if (error instanceof Error && error.message.startsWith("WRONGTYPE")) return null;
+  throw error;
 }
 
 /** A clustered Redis behind a proxy (Redis Cloud, Redis Enterprise) refuses a transaction or script over two slots. */
@@ -28,10 +35,11 @@ export class TcpStore implements store.FeedStore {
   constructor(
     private readonly redis: Redis | Cluster,
     timeoutMs: number,
+    clock = new RedisClock(timeoutMs),
   ) {
     this.cluster = redis instanceof Cluster;
     this.splitWrites = this.cluster;
-    this.clock = new RedisClock(timeoutMs);
+    this.clock = clock;
   }
 
   async publishPost(write: store.PostWrite): Promise<store.PublishOutcome> {
@@ -51,7 +59,14 @@ export class TcpStore implements store.FeedStore {
         .expire(write.indexKey, write.indexTtlSeconds)
         .exec(),
     );
-    return publishOnTime(this.clock, (deadline) => this.run(publishCall(write, deadline, false)), startedAt);
+    const node = this.nodeOf(write.key);
+    const outcome = await publishOnTime(this.clock, (deadline) => this.run(publishCall(write, deadline, false)), {
+      startedAt,
+      node,
+    });
+    // A removed upload gets no index entry: the one just added would be a ghost that every read has to skip.
+    if (outcome.status === "removed") await this.redis.zrem(write.indexKey, write.id);
+    return outcome;
   }
 
   async readIndex(query: store.IndexQuery): Promise<store.IndexRead> {
@@ -73,24 +88,36 @@ export class TcpStore implements store.FeedStore {
 
   async getValues(keys: string[]): Promise<unknown[]> {
     if (keys.length === 0) return [];
-    // On a cluster, auto-pipelining sends these as one pipeline per master, all at once.
-    if (this.cluster) return Promise.all(keys.map((key) => this.redis.get(key)));
+    // On a cluster, auto-pipelining sends these as one pipeline per master, all at once. MGET reads a key of another
+    // type as nil; a GET answers WRONGTYPE, which is the same thing here.
+    if (this.cluster) return Promise.all(keys.map((key) => this.redis.get(key).catch(nullIfWrongType)));
     return this.redis.mget(keys);
   }
 
+  async getBoundedValues(keys: string[], maxBytes: number): Promise<(string | null)[]> {
+    // GETRANGE reads at most maxBytes + 1 bytes of each value, so a longer one is recognised without reading it all.
+    // The commands go out together (one pipeline per master on a cluster): one round trip.
+    return Promise.all(
+      keys.map(async (key) => {
+        const head = await this.redis.getrangeBuffer(key, 0, maxBytes).catch(nullIfWrongType);
+        return head && head.length > 0 && head.length <= maxBytes ? head.toString("utf8") : null;
+      }),
+    );
+  }
+
   async removePost(removal: store.PostRemoval): Promise<void> {
-    const { key, removedKey, removedTtlSeconds, indexKey, id } = removal;
+    const { key, removedKey, tombstone, removedTtlSeconds, indexKey, id } = removal;
     if (!this.splitWrites) {
-      const tx = this.redis.multi().set(removedKey, "1", "EX", removedTtlSeconds).del(key).zrem(indexKey, id);
+      const tx = this.redis.multi().set(removedKey, tombstone, "EX", removedTtlSeconds).del(key).zrem(indexKey, id);
       if (await this.unlessCrossSlot(async () => values(await tx.exec()))) return;
     }
     // The tombstone and the post share a slot; the index entry goes after the post (at worst a ghost is left).
-    values(await this.redis.multi().set(removedKey, "1", "EX", removedTtlSeconds).del(key).exec());
+    values(await this.redis.multi().set(removedKey, tombstone, "EX", removedTtlSeconds).del(key).exec());
     await this.redis.zrem(indexKey, id);
   }
 
-  async markRemoved(removedKeys: string[], ttlSeconds: number): Promise<void> {
-    await Promise.all(removedKeys.map((key) => this.redis.set(key, "1", "EX", ttlSeconds)));
+  async markRemoved(tombstones: store.Tombstone[], ttlSeconds: number): Promise<void> {
+    await Promise.all(tombstones.map(({ key, value }) => this.redis.set(key, value, "EX", ttlSeconds)));
   }
 
   async countHit(key: string, windowSeconds: number): Promise<number> {
@@ -117,12 +144,18 @@ export class TcpStore implements store.FeedStore {
     return (await this.run(saveRebuildCall(lease, progress))) === 1;
   }
 
-  async finishRebuild(
-    lease: store.RebuildLease,
-    entries: store.IndexEntry[],
-    indexTtlSeconds: number,
-  ): Promise<boolean> {
-    return (await this.run(finishRebuildCall(lease, entries, indexTtlSeconds))) === 1;
+  async finishRebuild(lease: store.RebuildLease, finish: store.RebuildFinish): Promise<boolean> {
+    return (await this.run(finishRebuildCall(lease, finish))) === 1;
+  }
+
+  /**
+   * Which Redis runs a script on `key`, for its clock's offset: one node unless writes are split. On a cluster, the
+   * slot's master; behind a clustering proxy, which shard serves a slot is not known, so the slot stands for it.
+   */
+  private nodeOf(key: string): string {
+    if (!this.splitWrites) return "";
+    const slot = keySlot(key);
+    return (this.redis instanceof Cluster && this.redis.slots[slot]?.[0]) || `slot ${slot}`;
   }
 
   /** EVALSHA, loading the script with EVAL when this server has not seen it (a new or restarted Redis). */

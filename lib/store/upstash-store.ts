@@ -57,14 +57,28 @@ export class UpstashStore implements store.FeedStore {
     return this.redis.mget<unknown[]>(...keys);
   }
 
-  async removePost({ key, removedKey, removedTtlSeconds, indexKey, id }: store.PostRemoval): Promise<void> {
-    await this.redis.multi().set(removedKey, "1", { ex: removedTtlSeconds }).del(key).zrem(indexKey, id).exec();
+  async getBoundedValues(keys: string[], maxBytes: number): Promise<(string | null)[]> {
+    if (keys.length === 0) return [];
+    // GETRANGE reads at most maxBytes + 1 bytes of each value; a key of another type answers WRONGTYPE on its own.
+    const pipeline = this.redis.pipeline();
+    for (const key of keys) pipeline.getrange(key, 0, maxBytes);
+    const results = await pipeline.exec<string[]>({ keepErrors: true });
+    return results.map(({ result, error }) => {
+      if (error && !error.startsWith("WRONGTYPE")) throw new Error(error);
+      const head = error ? "" : String(result ?? "");
+      return head.length > 0 && Buffer.byteLength(head) <= maxBytes ? head : null;
+    });
   }
 
-  async markRemoved(removedKeys: string[], ttlSeconds: number): Promise<void> {
-    if (removedKeys.length === 0) return;
+  async removePost(removal: store.PostRemoval): Promise<void> {
+    const { key, removedKey, tombstone, removedTtlSeconds, indexKey, id } = removal;
+    await this.redis.multi().set(removedKey, tombstone, { ex: removedTtlSeconds }).del(key).zrem(indexKey, id).exec();
+  }
+
+  async markRemoved(tombstones: store.Tombstone[], ttlSeconds: number): Promise<void> {
+    if (tombstones.length === 0) return;
     const pipeline = this.redis.pipeline();
-    for (const key of removedKeys) pipeline.set(key, "1", { ex: ttlSeconds });
+    for (const { key, value } of tombstones) pipeline.set(key, value, { ex: ttlSeconds });
     await pipeline.exec();
   }
 
@@ -92,12 +106,8 @@ export class UpstashStore implements store.FeedStore {
     return Number(await this.run(saveRebuildCall(lease, progress))) === 1;
   }
 
-  async finishRebuild(
-    lease: store.RebuildLease,
-    entries: store.IndexEntry[],
-    indexTtlSeconds: number,
-  ): Promise<boolean> {
-    return Number(await this.run(finishRebuildCall(lease, entries, indexTtlSeconds))) === 1;
+  async finishRebuild(lease: store.RebuildLease, finish: store.RebuildFinish): Promise<boolean> {
+    return Number(await this.run(finishRebuildCall(lease, finish))) === 1;
   }
 
   /** EVALSHA, loading the script with EVAL when this database has not seen it. */

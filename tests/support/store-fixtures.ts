@@ -8,6 +8,7 @@ import {
   REBUILD_INDEX_KEY,
   REBUILD_LOCK_KEY,
   removedKey,
+  tombstoneValue,
 } from "../../lib/feed-keys.js";
 import type { Post } from "../../lib/schemas.js";
 import type { FeedStore, PostWrite, RebuildLease } from "../../lib/store/feed-store.js";
@@ -51,8 +52,22 @@ export async function publish(store: FeedStore, post: Post, options: Parameters<
 }
 
 export function removalFor(post: Post, indexKey = INDEX_KEY) {
-  return { id: post.id, key: postKey(post.id), removedKey: removedKey(post.id), removedTtlSeconds: TTL, indexKey };
+  const tombstone = tombstoneValue({ publicId: post.cloudinaryPublicId, mediaType: post.mediaType });
+  return {
+    id: post.id,
+    key: postKey(post.id),
+    removedKey: removedKey(post.id),
+    tombstone,
+    removedTtlSeconds: TTL,
+    indexKey,
+  };
 }
+
+/** A cleanup's tombstone for a post id that was never published. */
+export const cleanupTombstone = (id: string) => ({
+  key: removedKey(id),
+  value: tombstoneValue({ publicId: `feed/u1/${id}` }),
+});
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

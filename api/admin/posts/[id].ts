@@ -7,7 +7,7 @@ import { route } from "../../../lib/http/route.js";
 import { postIdParam } from "../../../lib/http/route-params.js";
 
 export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route(getApp, {
-  async DELETE(request, app) {
+  async DELETE(request, app, { requestId }) {
     const caller = requireAdmin(request, app.config.adminToken, app.config.proxy);
     const id = postIdParam(request);
     const media = new URL(request.url).searchParams.get("media") ?? "keep";
@@ -20,7 +20,7 @@ export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route(getApp, {
       folder: app.config.media.folder,
       ttlSeconds: app.feed.ttlSeconds,
     });
-    auditTakedown(caller, result, app.feed.now());
+    auditTakedown(caller, result, app.feed.now(), requestId);
     return new Response(null, { status: 204 });
   },
 });
