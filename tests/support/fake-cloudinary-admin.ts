@@ -16,6 +16,8 @@ export interface AdminCall {
   ids: string[];
   prefix: string | null;
   cursor: string | null;
+  /** DELETE only: whether Cloudinary was asked to purge its CDN too. */
+  invalidate?: boolean;
 }
 
 /** A scripted answer for the next matching call, such as a 420 with rate-limit headers. */
@@ -74,8 +76,10 @@ export function createFakeCloudinary(media: MediaConfig, options: { pageSize?: n
       });
     }),
     http.delete(url, async ({ request, params }) => {
-      const ids = new URLSearchParams(await request.text()).getAll("public_ids[]");
-      calls.push({ method: "DELETE", type: String(params.type), ids, prefix: null, cursor: null });
+      const form = new URLSearchParams(await request.text());
+      const ids = form.getAll("public_ids[]");
+      const invalidate = form.get("invalidate") === "true";
+      calls.push({ method: "DELETE", type: String(params.type), ids, prefix: null, cursor: null, invalidate });
       if (request.headers.get("authorization") !== expectedAuth) return HttpResponse.json({}, { status: 401 });
       const answer = scripted("DELETE");
       if (answer) return answer;
