@@ -39,7 +39,14 @@ describe("Admin API client", () => {
     const outcomes = await admin().deleteMedia("image", [feedId(1), feedId(2), feedId(3)]);
     expect(outcomes).toEqual({ [feedId(1)]: "deleted", [feedId(2)]: "deleted", [feedId(3)]: "not_found" });
     expect(cloudinary.deletes()).toEqual([
-      { method: "DELETE", type: "image", ids: [feedId(1), feedId(2), feedId(3)], prefix: null, cursor: null, invalidate: true },
+      {
+        method: "DELETE",
+        type: "image",
+        ids: [feedId(1), feedId(2), feedId(3)],
+        prefix: null,
+        cursor: null,
+        invalidate: true,
+      },
     ]);
   });
 
