@@ -14,6 +14,9 @@ export interface RedisCluster {
   masters(): Promise<string[]>;
   /** The port of the master currently serving `key`'s slot. */
   masterFor(key: string): Promise<number>;
+  /** SIGSTOP / SIGCONT the node on `port`: it keeps its connections but stops answering, like a hung host. */
+  pause(port: number): void;
+  resume(port: number): void;
   /** SIGKILL the master on `port`, then wait until its replica is promoted and the cluster is ok again. */
   killMaster(port: number): Promise<void>;
   /** FLUSHALL on every master (our own throw-away cluster). */
@@ -115,6 +118,8 @@ export async function startRedisCluster(): Promise<RedisCluster> {
       if (!range) throw new Error(`no master serves slot ${slot} (key ${key})`);
       return range[2][1];
     },
+    pause: (port) => void nodes.find((node) => node.port === port)?.child.kill("SIGSTOP"),
+    resume: (port) => void nodes.find((node) => node.port === port)?.child.kill("SIGCONT"),
     async killMaster(port) {
       const node = nodes.find((candidate) => candidate.port === port && candidate.alive);
       if (!node || !(await masters()).includes(`${HOST}:${port}`)) throw new Error(`${port} is not a live master`);
