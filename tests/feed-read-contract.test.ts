@@ -186,6 +186,45 @@ describe.each(redisCases)("rebuilding a lost index over a large keyspace: $name"
     expect(slices).toBeGreaterThan(2);
     expect(await ids()).toEqual(posts.map((p) => p.id));
   });
+
+  /** Rebuild slices of one step each until the index is complete (or a bound that would mean a stuck walk). */
+  async function rebuildToTheEnd(): Promise<boolean> {
+    for (let slice = 0; slice < 200; slice += 1) if (await rebuildIndexSlice(deps(0))) return true;
+    return false;
+  }
+
+  it("rebuilds past foreign keys of any type and size under feed:*, reading none it does not need", async () => {
+    const now = Date.now();
+    const posts = Array.from({ length: 5 }, (_, i) => makePost(now - i));
+    for (const post of posts) await publish(store, post, { indexKey: "some-lost-index" });
+    const big = "x".repeat(20_000);
+    await redis().hset("feed:user:42", "name", "Ada"); // other code's hash
+    await redis().hset("feed:abcdefghijkl", "looks", "like a post id"); // a hash where a post could be
+    await redis().rpush("feed:mnopqrstuvwx", "a", "list");
+    await redis().set("feed:yzabcdefghij", big); // a 20 KB string where a post could be
+    await Promise.all(Array.from({ length: 300 }, (_, i) => redis().set(`feed:user:${i}:timeline`, big)));
+    expect(await rebuildToTheEnd()).toBe(true);
+    expect(await ids()).toEqual(posts.map((p) => p.id));
+    expect(await redis().hget("feed:user:42", "name")).toBe("Ada");
+    expect(await redis().strlen("feed:user:7:timeline")).toBe(20_000);
+  });
+
+  it("walks again from the start when its side index is lost mid-walk, instead of finishing short", async () => {
+    const now = Date.now();
+    const posts = Array.from({ length: 40 }, (_, i) => makePost(now - i));
+    for (const post of posts) await publish(store, post, { indexKey: "some-lost-index" });
+    await fillUnrelatedKeys(redis(), 60_000);
+    // Slices until the side index holds some of the walk's finds (the marker, and at least one post).
+    let slices = 0;
+    while ((await redis().zcard(REBUILD_INDEX_KEY)) < 2 && slices < 50) {
+      slices += 1;
+      expect(await rebuildIndexSlice(deps(0))).toBe(false);
+    }
+    expect(await redis().zcard(REBUILD_INDEX_KEY)).toBeGreaterThan(1);
+    await redis().del(REBUILD_INDEX_KEY); // evicted, or deleted by hand
+    expect(await rebuildToTheEnd()).toBe(true);
+    expect(await ids()).toEqual(posts.map((p) => p.id));
+  });
 });
 
 async function fillUnrelatedKeys(client: Redis | Cluster, count: number): Promise<void> {
