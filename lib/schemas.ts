@@ -85,6 +85,22 @@ export const FeedPageSchema = z.object({
 });
 export type FeedPage = z.infer<typeof FeedPageSchema>;
 
+/** One person with live posts, as GET /api/feed/people lists them: their newest post stands for them in a tray. */
+export const PersonSchema = z.object({
+  userId: z.string().min(1),
+  username: z.string(),
+  postCount: z.number().int().min(0),
+  latest: PostSchema,
+});
+export type Person = z.infer<typeof PersonSchema>;
+
+export const PeoplePageSchema = z.object({
+  items: z.array(PersonSchema),
+  nextCursor: z.string().nullable(),
+  ttlSeconds: z.number().int().positive(),
+});
+export type PeoplePage = z.infer<typeof PeoplePageSchema>;
+
 export const ErrorBodySchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }),
 });
