@@ -1,7 +1,7 @@
 // Test data: live posts written through the project's own store, and the rest of a chat app's keys, by pipeline.
 import { Cluster, type Redis } from "ioredis";
 import { nanoid } from "nanoid";
-import { INDEX_KEY, indexTtlSeconds, postKey, removedKey } from "../lib/feed-keys.js";
+import { postWrite } from "../lib/feed-keys.js";
 import { ownerFolder } from "../lib/public-id.js";
 import type { Post } from "../lib/schemas.js";
 import type { FeedStore, IndexEntry } from "../lib/store/feed-store.js";
@@ -59,17 +59,9 @@ export async function seedPosts(
         const createdAt = now - i * step;
         const post = makePost(shape, createdAt, text(i));
         const ageSeconds = Math.floor((now - createdAt) / 1000);
-        const outcome = await store.publishPost({
-          id: post.id,
-          key: postKey(post.id),
-          removedKey: removedKey(post.id),
-          value: JSON.stringify(post),
-          ttlSeconds: shape.ttlSeconds - ageSeconds,
-          indexKey: INDEX_KEY,
-          indexTtlSeconds: indexTtlSeconds(shape.ttlSeconds),
-          score: createdAt,
-          trimBelow: now - shape.ttlSeconds * 1000,
-        });
+        // A post of that age has that much of its life left.
+        const write = { ...postWrite(post, shape.ttlSeconds, now), ttlSeconds: shape.ttlSeconds - ageSeconds };
+        const outcome = await store.publishPost(write);
         if (outcome.status !== "created") throw new Error(`seeding ${post.id}: ${outcome.status}`);
         entries[i] = { id: post.id, score: createdAt };
       }),

@@ -1,9 +1,10 @@
 // Composition root: builds the store, media signer and token verifier from the configuration, once per process.
 import { nanoid } from "nanoid";
 import { type CloudinaryAdmin, createCloudinaryAdmin } from "./admin/cloudinary-admin.js";
-import { createTokenVerifier, type VerifyToken } from "./auth.js";
+import { authenticate, createTokenVerifier, type VerifyToken } from "./auth.js";
 import { type Config, loadConfig, type RateLimits } from "./env.js";
 import type { FeedDeps } from "./feed.js";
+import { clientAddress } from "./http/client-address.js";
 import { createMediaSigner } from "./media.js";
 import { enforceRateLimit } from "./rate-limit.js";
 import type { FeedStore } from "./store/feed-store.js";
@@ -21,6 +22,8 @@ export interface App {
   cloudinaryAdmin: CloudinaryAdmin;
   /** Counts a request against the configured per-minute limit; throws a 429 past it. */
   rateLimit: (action: keyof RateLimits, subject: string) => Promise<void>;
+  /** What every feed read goes through: the token when reads need one, then the per-address read limit. */
+  admitRead: (request: Request) => Promise<void>;
 }
 
 /** The configured store, bounded by REDIS_TIMEOUT_MS with every Redis failure turned into a 503 once, here. */
@@ -49,12 +52,19 @@ export function createApp(config: Config, overrides: Partial<FeedDeps> = {}): Ap
     now: overrides.now ?? Date.now,
     newId: overrides.newId ?? (() => nanoid()),
   };
+  const verifyToken = createTokenVerifier(config.auth);
+  const rateLimit: App["rateLimit"] = (action, subject) =>
+    enforceRateLimit(action, subject, { ...feed, limits: config.rateLimits });
   return {
     config,
     feed,
-    verifyToken: createTokenVerifier(config.auth),
+    verifyToken,
     cloudinaryAdmin: createCloudinaryAdmin(config.media, { now: feed.now }),
-    rateLimit: (action, subject) => enforceRateLimit(action, subject, { ...feed, limits: config.rateLimits }),
+    rateLimit,
+    async admitRead(request) {
+      if (config.readRequiresAuth) await authenticate(request, verifyToken);
+      await rateLimit("read", clientAddress(request, config.proxy));
+    },
   };
 }
 

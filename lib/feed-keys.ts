@@ -1,5 +1,7 @@
 // Where the feed keeps its data in the shared Redis, and how a stored post is read back.
+import { ownerSegment } from "./public-id.js";
 import { type MediaType, MediaTypeSchema, POST_ID_PATTERN, type Post, PostSchema } from "./schemas.js";
+import type { PostListing, PostRemoval, PostWrite, RebuildLease } from "./store/feed-store.js";
 
 // The owner's contract: one string key per post, `feed:<id>`, holding the post's JSON, with the post's TTL.
 export const POST_KEY_PREFIX = "feed:";
@@ -7,6 +9,12 @@ export const POST_KEY_PREFIX = "feed:";
 // one hash slot on a cluster. None matches `feed:*` (a SCAN for posts never meets them), and every one has a TTL.
 // The id index: ids and scores (createdAt) only, never post content; a hint that may hold ids whose post is gone.
 export const INDEX_KEY = "{feed}:index";
+// People: one member per person with live posts, `<author>:<their newest post id>`, scored by that post's time.
+export const PEOPLE_KEY = "{feed}:people";
+// Each person's own index, like the feed's, named by the public id's owner segment (no user id in a key).
+export const authorKey = (author: string): string => `{feed}:author:${author}`;
+/** The name the indexes give a user: their uploads' owner segment, `u<16 hex digits of sha256(userId)>`. */
+export const authorOf = (userId: string): string => ownerSegment(userId);
 // Present once the index has been checked against the `feed:*` keys; score 0 keeps it out of every page.
 export const HEALED_MARKER = "!healed";
 // The rebuild of a lost index: who holds it (a lease), where its walk stopped, and the index it is building.
@@ -74,3 +82,55 @@ export function parsePost(value: unknown): Post | null {
  * the next post comes. Entries of expired posts are trimmed on each write and never read, so this costs little.
  */
 export const indexTtlSeconds = (ttlSeconds: number): number => ttlSeconds * 2;
+
+/** Where a post by `userId` is listed. */
+export function listingOf(userId: string): PostListing {
+  const author = authorOf(userId);
+  return { author, authorKey: authorKey(author), peopleKey: PEOPLE_KEY, indexKey: INDEX_KEY };
+}
+
+/** The store's write for a new post: the post's JSON as stored, its TTL, and its entries, trimming expired ones. */
+export function postWrite(post: Post, ttlSeconds: number, nowMs: number): PostWrite {
+  return {
+    ...listingOf(post.userId),
+    id: post.id,
+    key: postKey(post.id),
+    removedKey: removedKey(post.id),
+    value: JSON.stringify(post),
+    ttlSeconds,
+    indexTtlSeconds: indexTtlSeconds(ttlSeconds),
+    score: Date.parse(post.createdAt),
+    trimBelow: nowMs - ttlSeconds * 1000,
+  };
+}
+
+/** The store's removal of a post: its tombstone names the media, for `removedTtlSeconds`. */
+export function postRemoval(post: Post, removedTtlSeconds: number): PostRemoval {
+  return {
+    ...listingOf(post.userId),
+    id: post.id,
+    key: postKey(post.id),
+    removedKey: removedKey(post.id),
+    tombstone: tombstoneValue({ publicId: post.cloudinaryPublicId, mediaType: post.mediaType }),
+    removedTtlSeconds,
+  };
+}
+
+/** A rebuild's lease for `token`, on the feed's own keys. */
+export function rebuildLease(
+  token: string,
+  times: { leaseMs: number; stateTtlSeconds: number; ttlSeconds: number },
+): RebuildLease {
+  return {
+    lockKey: REBUILD_LOCK_KEY,
+    cursorKey: REBUILD_CURSOR_KEY,
+    buildKey: REBUILD_INDEX_KEY,
+    indexKey: INDEX_KEY,
+    peopleKey: PEOPLE_KEY,
+    marker: HEALED_MARKER,
+    token,
+    leaseMs: times.leaseMs,
+    stateTtlSeconds: times.stateTtlSeconds,
+    indexTtlSeconds: indexTtlSeconds(times.ttlSeconds),
+  };
+}

@@ -1,8 +1,8 @@
-// Reading a page of the feed: an id index in a sorted set, then the posts in one step; a lost index is rebuilt.
+// Reading a page of one of the feed's indexes (sorted sets of ids by time), then the items in one step; a lost index is
+// rebuilt. What each index lists and how its entries become items is the caller's (lib/feed-reads.ts).
 import { HttpError } from "./errors.js";
-import { HEALED_MARKER, INDEX_KEY, parsePost, postKey, REBUILD_INDEX_KEY } from "./feed-keys.js";
+import { HEALED_MARKER, INDEX_KEY, REBUILD_INDEX_KEY } from "./feed-keys.js";
 import { type RebuildDeps, tryRebuildIndex } from "./feed-rebuild.js";
-import type { FeedPage, Post } from "./schemas.js";
 import { type FeedStore, type IndexEntry, type IndexQuery, type IndexRead, newestFirst } from "./store/feed-store.js";
 import { withinMs } from "./store/guard.js";
 
@@ -22,44 +22,67 @@ export interface PageDeps extends RebuildDeps {
   now: () => number;
 }
 
-export interface PageRead {
-  page: FeedPage;
+/** What one index lists, and how its entries become items. */
+export interface PagedSource<T> {
+  indexKey: string;
+  /** The feed's own index: while it is rebuilt, pages add what the walk has found so far (the side index). */
+  sideIndex: boolean;
+  /** What an entry's member looks like, for cursors (an id, or a person's `<author>:<id>`). */
+  member: RegExp;
+  /** The entries' items in one parallel step, null where an entry's post is gone; `bytes` is the item's JSON size. */
+  load(entries: IndexEntry[], minScore: number): Promise<(Loaded<T> | null)[]>;
+}
+
+export interface Loaded<T> {
+  item: T;
+  bytes: number;
+}
+
+export interface Paged<T> {
+  page: { items: T[]; nextCursor: string | null; ttlSeconds: number };
   /** False while the index is being rebuilt: the page may miss posts, so it must not be cached publicly. */
   complete: boolean;
 }
 
 /**
- * Newest first. A page costs two round trips (index, then MGET) whatever the size of the feed or of the database;
+ * Newest first. A page costs two round trips (index, then values) whatever the size of the feed or of the database;
  * more only when entries whose posts are gone leave it short. A read never takes more than twice the Redis timeout,
  * even when Redis hangs in the middle of a rebuild: it answers 503 then.
  */
-export function readPage(query: { limit: number; cursor?: string }, deps: PageDeps): Promise<PageRead> {
-  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, deps.now());
-  return withinMs(2 * deps.redisTimeoutMs, fillPage(query.limit, after, deps));
+export function readPaged<T>(
+  source: PagedSource<T>,
+  query: { limit: number; cursor?: string },
+  deps: PageDeps,
+): Promise<Paged<T>> {
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, source.member, deps.now());
+  return withinMs(2 * deps.redisTimeoutMs, fillPage(source, query.limit, after, deps));
 }
 
-async function fillPage(limit: number, after: IndexEntry | undefined, deps: PageDeps): Promise<PageRead> {
-  const indexQuery = { indexKey: INDEX_KEY, marker: HEALED_MARKER, minScore: deps.now() - deps.ttlSeconds * 1000 };
-  const page: Taken = { items: [], bytes: 0, full: false };
+async function fillPage<T>(
+  source: PagedSource<T>,
+  limit: number,
+  after: IndexEntry | undefined,
+  deps: PageDeps,
+): Promise<Paged<T>> {
+  const minScore = deps.now() - deps.ttlSeconds * 1000;
+  const indexQuery = { indexKey: source.indexKey, markerKey: INDEX_KEY, marker: HEALED_MARKER, minScore };
+  const taken: Taken<T> = { items: [], bytes: 0, full: false };
   let position = after;
   let want = limit + OVERFETCH;
   let complete = true;
-  for (let read = 0; read <= MAX_REFILLS; read += 1) {
-    const index = await readIndexAfter(position, { ...indexQuery, limit: want }, deps, read === 0);
+  let more = false;
+  for (let read = 0; read <= MAX_REFILLS && !taken.full; read += 1) {
+    const index = await readIndexAfter(position, { ...indexQuery, limit: want }, source.sideIndex, deps, read === 0);
     complete &&= index.markerPresent;
-    const values = await deps.store.getValues(index.entries.map((entry) => postKey(entry.id)));
-    const examined = takePosts(values, limit, page);
-    const more = examined < index.entries.length || index.mayHaveMore;
+    const examined = takeItems(await source.load(index.entries, minScore), limit, taken);
+    more = examined < index.entries.length || index.mayHaveMore;
     if (examined > 0) position = index.entries[examined - 1];
-    if (page.full || !more) return { page: pageOf(page, more ? position : undefined, deps), complete };
-    want = Math.min(MAX_IDS_PER_READ, (limit - page.items.length + OVERFETCH) * 4);
+    if (!more) break;
+    want = Math.min(MAX_IDS_PER_READ, (limit - taken.items.length + OVERFETCH) * 4);
   }
   // Still short after every refill: what was found, and a cursor past every entry examined.
-  return { page: pageOf(page, position, deps), complete };
-}
-
-function pageOf(taken: Taken, next: IndexEntry | undefined, deps: PageDeps): FeedPage {
-  return { items: taken.items, nextCursor: next ? encodeCursor(next) : null, ttlSeconds: deps.ttlSeconds };
+  const nextCursor = more && position ? encodeCursor(position) : null;
+  return { page: { items: taken.items, nextCursor, ttlSeconds: deps.ttlSeconds }, complete };
 }
 
 /**
@@ -69,6 +92,7 @@ function pageOf(taken: Taken, next: IndexEntry | undefined, deps: PageDeps): Fee
 async function readIndexAfter(
   position: IndexEntry | undefined,
   query: Omit<IndexQuery, "below">,
+  sideIndex: boolean,
   deps: PageDeps,
   first: boolean,
 ): Promise<{ entries: IndexEntry[]; mayHaveMore: boolean; markerPresent: boolean }> {
@@ -76,9 +100,10 @@ async function readIndexAfter(
   let read = await deps.store.readIndex(indexQuery);
   if (!read.markerPresent) {
     const rebuilt = first && (await tryRebuildIndex(deps));
-    read = rebuilt ? await deps.store.readIndex(indexQuery) : await withRebuiltSoFar(read, indexQuery, deps.store);
+    if (rebuilt) read = await deps.store.readIndex(indexQuery);
+    else if (sideIndex) read = await withRebuiltSoFar(read, indexQuery, deps.store);
   }
-  // Entries sharing the position's score sort by id descending; those after its id are still to come.
+  // Entries sharing the position's score sort by member descending; those after its member are still to come.
   const ties = position ? read.ties.filter((id) => id < position.id).map((id) => ({ id, score: position.score })) : [];
   const merged = [...ties, ...read.entries];
   const mayHaveMore = read.entries.length === query.limit || merged.length > query.limit;
@@ -97,35 +122,34 @@ async function withRebuiltSoFar(live: IndexRead, query: IndexQuery, store: FeedS
   return { entries, ties, markerPresent: false };
 }
 
-interface Taken {
-  items: Post[];
+interface Taken<T> {
+  items: T[];
   bytes: number;
   /** The page reached its limit or MAX_PAGE_BYTES. */
   full: boolean;
 }
 
-/** Adds live posts in order to `taken`, up to `limit` and MAX_PAGE_BYTES; returns how many values it examined. */
-function takePosts(values: unknown[], limit: number, taken: Taken): number {
+/** Adds live items in order to `taken`, up to `limit` and MAX_PAGE_BYTES; returns how many entries it examined. */
+function takeItems<T>(loaded: (Loaded<T> | null)[], limit: number, taken: Taken<T>): number {
   let examined = 0;
-  while (!taken.full && examined < values.length) {
-    const value = values[examined];
-    const post = parsePost(value);
-    // The stored string is the post's JSON (or longer, if it carries foreign fields): measure it, not a re-encoding.
-    const size = !post ? 0 : Buffer.byteLength(typeof value === "string" ? value : JSON.stringify(post));
-    // The first post always fits, so a page is never empty while posts remain and the cursor always moves on.
-    if (taken.items.length > 0 && taken.bytes + size > MAX_PAGE_BYTES) {
+  while (!taken.full && examined < loaded.length) {
+    const next = loaded[examined];
+    // The first item always fits, so a page is never empty while items remain and the cursor always moves on.
+    if (next && taken.items.length > 0 && taken.bytes + next.bytes > MAX_PAGE_BYTES) {
       taken.full = true;
       break;
     }
     examined += 1;
-    taken.bytes += size;
-    if (post) taken.items.push(post);
+    if (next) {
+      taken.bytes += next.bytes;
+      taken.items.push(next.item);
+    }
     taken.full = taken.items.length >= limit;
   }
   return examined;
 }
 
-const CURSOR_PATTERN = /^(\d{1,16})\.([A-Za-z0-9_-]{10,64})$/;
+const CURSOR_PATTERN = /^(\d{1,16})\.(.{1,100})$/;
 
 export function encodeCursor(entry: IndexEntry): string {
   return Buffer.from(`${entry.score}.${entry.id}`).toString("base64url");
@@ -133,12 +157,12 @@ export function encodeCursor(entry: IndexEntry): string {
 
 /**
  * What a cursor is accepted as: exactly the base64url (no padding) of `<score>.<id>` that encodeCursor writes, where
- * the score is a time in ms no further ahead than CURSOR_FUTURE_SLACK_MS and the id has a post id's shape. The entry
+ * the score is a time in ms no further ahead than CURSOR_FUTURE_SLACK_MS and the member has the read's shape. The entry
  * need not still be in the index (its post may have expired or been deleted since): the page goes on after it.
  */
-export function decodeCursor(cursor: string, nowMs: number): IndexEntry {
+export function decodeCursor(cursor: string, member: RegExp, nowMs: number): IndexEntry {
   const match = CURSOR_PATTERN.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  const entry = match ? { score: Number(match[1]), id: match[2] } : undefined;
+  const entry = match && member.test(match[2]) ? { score: Number(match[1]), id: match[2] } : undefined;
   // Node's base64url decoder skips padding, spaces and junk: only the exact string we would issue is one we issued.
   if (!entry || encodeCursor(entry) !== cursor || entry.score > nowMs + CURSOR_FUTURE_SLACK_MS) {
     throw new HttpError(400, "invalid_cursor", "The cursor is not one this API returned.");

@@ -3,19 +3,15 @@
 import { randomUUID } from "node:crypto";
 import { ServiceUnavailableError } from "./errors.js";
 import {
-  HEALED_MARKER,
-  INDEX_KEY,
-  indexTtlSeconds,
   isPostKey,
+  listingOf,
   MAX_POST_BYTES,
   POST_KEY_PREFIX,
   parsePost,
   postKey,
-  REBUILD_CURSOR_KEY,
-  REBUILD_INDEX_KEY,
-  REBUILD_LOCK_KEY,
+  rebuildLease,
 } from "./feed-keys.js";
-import type { FeedStore, IndexEntry, RebuildLease } from "./store/feed-store.js";
+import type { FeedStore, RebuildEntry } from "./store/feed-store.js";
 
 // SCAN step size: each step walks ~this many keys of the whole database (chat, sessions…) on each master, and keeps
 // Redis busy for only a few milliseconds.
@@ -54,16 +50,11 @@ export async function tryRebuildIndex(deps: RebuildDeps): Promise<boolean> {
 export async function rebuildIndexSlice(deps: RebuildDeps): Promise<boolean> {
   // Half the Redis timeout at most, so a read that rebuilds stays within twice the timeout (lib/feed-page.ts).
   const sliceMs = deps.sliceMs ?? Math.min(REBUILD_SLICE_MS, deps.redisTimeoutMs / 2);
-  const lease: RebuildLease = {
-    lockKey: REBUILD_LOCK_KEY,
-    cursorKey: REBUILD_CURSOR_KEY,
-    buildKey: REBUILD_INDEX_KEY,
-    indexKey: INDEX_KEY,
-    marker: HEALED_MARKER,
-    token: randomUUID(),
+  const lease = rebuildLease(randomUUID(), {
     leaseMs: sliceMs + 3 * deps.redisTimeoutMs,
     stateTtlSeconds: REBUILD_STATE_TTL_SECONDS,
-  };
+    ttlSeconds: deps.ttlSeconds,
+  });
   const claim = await deps.store.claimRebuild(lease);
   if (!claim.claimed) return false;
   const started = performance.now();
@@ -79,7 +70,7 @@ export async function rebuildIndexSlice(deps: RebuildDeps): Promise<boolean> {
     if (!stillOurs) return false;
     const entries = await readEntries(step.keys, deps.store);
     if (step.cursor === null) {
-      return deps.store.finishRebuild(lease, { entries, fresh, indexTtlSeconds: indexTtlSeconds(deps.ttlSeconds) });
+      return deps.store.finishRebuild(lease, { entries, fresh });
     }
     cursor = step.cursor;
     const sliceOver = performance.now() - started >= sliceMs;
@@ -97,15 +88,18 @@ export async function rebuildIndexSlice(deps: RebuildDeps): Promise<boolean> {
  * in bounded batches and lengths, so foreign keys under `feed:*` (of any type or size) cost no memory; foreign or
  * corrupt values are skipped.
  */
-async function readEntries(scanned: string[], store: FeedStore): Promise<IndexEntry[]> {
+async function readEntries(scanned: string[], store: FeedStore): Promise<RebuildEntry[]> {
   const keys = scanned.filter(isPostKey);
-  const entries: IndexEntry[] = [];
+  const entries: RebuildEntry[] = [];
   for (let i = 0; i < keys.length; i += VALUES_PER_READ) {
     const batch = keys.slice(i, i + VALUES_PER_READ);
     const values = await store.getBoundedValues(batch, MAX_POST_BYTES);
     values.forEach((value, j) => {
       const post = parsePost(value);
-      if (post && postKey(post.id) === batch[j]) entries.push({ id: post.id, score: Date.parse(post.createdAt) });
+      if (post && postKey(post.id) === batch[j]) {
+        const { author, authorKey } = listingOf(post.userId);
+        entries.push({ id: post.id, score: Date.parse(post.createdAt), author, authorKey });
+      }
     });
   }
   return entries;

@@ -1,7 +1,7 @@
 // The feed's use cases: sign an upload, create a post from a verified upload, list a page, delete one's own post.
 import type { Identity } from "./auth.js";
 import { HttpError } from "./errors.js";
-import { INDEX_KEY, indexTtlSeconds, parsePost, postKey, removedKey, tombstoneValue } from "./feed-keys.js";
+import { parsePost, postKey, postRemoval, postWrite } from "./feed-keys.js";
 import type { PageDeps } from "./feed-page.js";
 import { MAX_UPLOAD_AGE_SECONDS, type MediaSigner, SIGNATURE_LIFETIME_SECONDS } from "./media.js";
 import type { CreatePostRequest, MediaType, Post, UploadSignature } from "./schemas.js";
@@ -50,17 +50,7 @@ export async function createPost(
     cloudinaryPublicId: media.publicId,
     createdAt: new Date(now).toISOString(),
   };
-  const outcome = await deps.store.publishPost({
-    id: post.id,
-    key: postKey(post.id),
-    removedKey: removedKey(post.id),
-    value: JSON.stringify(post),
-    ttlSeconds: deps.ttlSeconds,
-    indexKey: INDEX_KEY,
-    indexTtlSeconds: indexTtlSeconds(deps.ttlSeconds),
-    score: now,
-    trimBelow: now - deps.ttlSeconds * 1000,
-  });
+  const outcome = await deps.store.publishPost(postWrite(post, deps.ttlSeconds, now));
   if (outcome.status === "created") return { post, created: true };
   if (outcome.status === "removed") {
     throw new HttpError(410, "upload_removed", "This upload's post was removed; it cannot be posted again.");
@@ -91,12 +81,5 @@ export function removeForGood(
   post: Post,
   deps: { store: Pick<FeedStore, "removePost">; ttlSeconds: number },
 ): Promise<void> {
-  return deps.store.removePost({
-    id: post.id,
-    key: postKey(post.id),
-    removedKey: removedKey(post.id),
-    tombstone: tombstoneValue({ publicId: post.cloudinaryPublicId, mediaType: post.mediaType }),
-    removedTtlSeconds: removedTtlSeconds(deps.ttlSeconds),
-    indexKey: INDEX_KEY,
-  });
+  return deps.store.removePost(postRemoval(post, removedTtlSeconds(deps.ttlSeconds)));
 }

@@ -60,22 +60,33 @@ export type CreatePostRequest = z.infer<typeof CreatePostRequestSchema>;
 export const MAX_PAGE_LIMIT = 100;
 export const DEFAULT_PAGE_LIMIT = 20;
 
-const LIMIT_RANGE = `must be a whole number from 1 to ${MAX_PAGE_LIMIT}`;
 // Digits only, no leading zero: `05`, `+5`, `5.0`, `1e1` or ` 5` would name the same page under another URL, each a
 // free cache-busting variant.
-const PageLimitSchema = z
-  .string()
-  .regex(/^[1-9][0-9]*$/, `${LIMIT_RANGE}, in plain digits`)
-  .transform(Number)
-  .pipe(z.number().max(MAX_PAGE_LIMIT, LIMIT_RANGE));
+function pageLimit(max: number) {
+  const range = `must be a whole number from 1 to ${max}`;
+  return z
+    .string()
+    .regex(/^[1-9][0-9]*$/, `${range}, in plain digits`)
+    .transform(Number)
+    .pipe(z.number().max(max, range));
+}
 
 // Strict: the CDN keys a page by its whole URL, so a parameter the API ignored would be a free uncached read. A new
 // parameter is one more line here.
 export const FeedQuerySchema = z.strictObject({
-  limit: PageLimitSchema.default(DEFAULT_PAGE_LIMIT),
+  limit: pageLimit(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT),
   cursor: z.string().max(200).optional(),
+  /** Only this person's posts (a token's `sub`). */
+  author: z.string().min(1).max(256).optional(),
 });
 export type FeedQuery = z.infer<typeof FeedQuerySchema>;
+
+export const MAX_PEOPLE_LIMIT = 50;
+export const PeopleQuerySchema = z.strictObject({
+  limit: pageLimit(MAX_PEOPLE_LIMIT).default(DEFAULT_PAGE_LIMIT),
+  cursor: z.string().max(200).optional(),
+});
+export type PeopleQuery = z.infer<typeof PeopleQuerySchema>;
 
 export const FeedPageSchema = z.object({
   items: z.array(PostSchema),

@@ -7,6 +7,7 @@ import { pathToFileURL } from "node:url";
 const EXPECTED = {
   "/api/feed": "api/feed/index",
   "/api/feed/upload-signature": "api/feed/upload-signature",
+  "/api/feed/people": "api/feed/people",
   "/api/feed/<id>": "api/feed/[id]",
   "/api/admin/media-cleanup": "api/admin/media-cleanup",
   "/api/admin/posts/<id>": "api/admin/posts/[id]",

@@ -3,13 +3,13 @@
 import type { Cluster, Redis } from "ioredis";
 import { beforeEach, describe, expect, it } from "vitest";
 import { HEALED_MARKER, INDEX_KEY, REBUILD_CURSOR_KEY, REBUILD_INDEX_KEY, REBUILD_LOCK_KEY } from "../lib/feed-keys.js";
-import { readPage } from "../lib/feed-page.js";
+import { readPage } from "../lib/feed-reads.js";
 import { rebuildIndexSlice } from "../lib/feed-rebuild.js";
 import type { Post } from "../lib/schemas.js";
 import type { FeedStore } from "../lib/store/feed-store.js";
 import { MemoryStore } from "../lib/store/memory-store.js";
 import { type StoreCase, useRedisStoreCases } from "./support/redis-adapters.js";
-import { makePost, publish, rebuildLease, removalFor, sleep, TTL } from "./support/store-fixtures.js";
+import { entryOf, makePost, publish, rebuildLease, removalFor, sleep, TTL } from "./support/store-fixtures.js";
 
 const redisCases = useRedisStoreCases(2000);
 const cases: StoreCase[] = [
@@ -93,7 +93,13 @@ describe.each(cases)("reading the feed: $name", ({ create, raw, reset }) => {
     const read = await readPage({ limit: 10 }, deps());
     expect(read.complete).toBe(true);
     expect(read.page.items.map((p) => p.id)).toEqual([posts[1].id, posts[0].id]);
-    const index = await store.readIndex({ indexKey: INDEX_KEY, marker: HEALED_MARKER, minScore: 1, limit: 10 });
+    const index = await store.readIndex({
+      indexKey: INDEX_KEY,
+      markerKey: INDEX_KEY,
+      marker: HEALED_MARKER,
+      minScore: 1,
+      limit: 10,
+    });
     expect(index.markerPresent).toBe(true);
     if (raw) {
       expect(await raw().exists(REBUILD_LOCK_KEY, REBUILD_CURSOR_KEY, REBUILD_INDEX_KEY)).toBe(0);
@@ -121,7 +127,7 @@ describe.each(cases)("reading the feed: $name", ({ create, raw, reset }) => {
     for (const post of [found, notYet]) await publish(store, post, { indexKey: "some-lost-index" });
     const walker = rebuildLease("the-reader-walking", 60_000);
     expect((await store.claimRebuild(walker)).claimed).toBe(true);
-    const step = { cursor: "42", entries: [{ id: found.id, score: now - 30 }], release: false, fresh: true };
+    const step = { cursor: "42", entries: [entryOf(found)], release: false, fresh: true };
     expect(await store.saveRebuild(walker, step)).toBe(true);
     await publish(store, fresh);
     const during = await readPage({ limit: 10 }, deps());
@@ -134,12 +140,18 @@ describe.each(cases)("reading the feed: $name", ({ create, raw, reset }) => {
     expect((await store.claimRebuild(stale)).claimed).toBe(true);
     await sleep(80); // cut off: its lease lapses and another reader takes over
     expect((await store.claimRebuild(rebuildLease("new-owner", 60_000))).claimed).toBe(true);
-    const ghost = { id: "never-a-post", score: Date.now() };
+    const ghost = { ...entryOf(makePost(Date.now())), id: "never-a-post" };
     expect(await store.saveRebuild(stale, { cursor: "123", entries: [ghost], release: false, fresh: true })).toBe(
       false,
     );
-    expect(await store.finishRebuild(stale, { entries: [ghost], fresh: true, indexTtlSeconds: TTL })).toBe(false);
-    const index = await store.readIndex({ indexKey: INDEX_KEY, marker: HEALED_MARKER, minScore: 0, limit: 10 });
+    expect(await store.finishRebuild(stale, { entries: [ghost], fresh: true })).toBe(false);
+    const index = await store.readIndex({
+      indexKey: INDEX_KEY,
+      markerKey: INDEX_KEY,
+      marker: HEALED_MARKER,
+      minScore: 0,
+      limit: 10,
+    });
     expect(index).toEqual({ entries: [], ties: [], markerPresent: false });
     expect((await store.claimRebuild(rebuildLease("a-third-reader", 1000))).cursor).toBeNull();
     if (raw) {
@@ -178,7 +190,13 @@ describe.each(redisCases)("rebuilding a lost index over a large keyspace: $name"
       if (complete) break;
       expect(await redis().get(REBUILD_CURSOR_KEY)).not.toBeNull();
       expect(await redis().exists(REBUILD_LOCK_KEY)).toBe(0); // released for the next reader, not left to lapse
-      const index = await store.readIndex({ indexKey: INDEX_KEY, marker: HEALED_MARKER, minScore: 0, limit: 10 });
+      const index = await store.readIndex({
+        indexKey: INDEX_KEY,
+        markerKey: INDEX_KEY,
+        marker: HEALED_MARKER,
+        minScore: 0,
+        limit: 10,
+      });
       expect(index.markerPresent).toBe(false);
     }
     expect(complete).toBe(true);

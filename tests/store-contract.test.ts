@@ -14,6 +14,7 @@ const cases: StoreCase[] = [
 
 const indexQuery = (minScore: number, extra: { below?: number; limit?: number } = {}) => ({
   indexKey: INDEX_KEY,
+  markerKey: INDEX_KEY,
   marker: HEALED_MARKER,
   minScore,
   limit: 10,

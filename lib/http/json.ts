@@ -94,6 +94,21 @@ function validate<T extends z.ZodType>(schema: T, value: unknown, where: "body" 
  * JSON with a strong ETag over the exact body, answering 304 to a matching If-None-Match, so polling a quiet feed
  * costs a status line instead of the page.
  */
+// The CDN answers polls for 2 s and may serve a stale page for 8 s more while it refetches: new posts show within
+// seconds, and expired ones are hidden by the client's own countdown.
+export const PUBLIC_CACHE = "public, max-age=0, s-maxage=2, stale-while-revalidate=8";
+// A read that needs a token, or a page that may miss posts (an index being rebuilt): no cache may keep it.
+export const PRIVATE_CACHE = "private, no-store";
+
+/** A feed read's answer: public when it is complete and reads are public, `private, no-store` otherwise. */
+export function pageResponse(
+  request: Request,
+  { page, complete }: { page: unknown; complete: boolean },
+  readRequiresAuth: boolean,
+): Response {
+  return cachedJson(request, page, complete && !readRequiresAuth ? PUBLIC_CACHE : PRIVATE_CACHE);
+}
+
 export function cachedJson(request: Request, data: unknown, cacheControl: string): Response {
   const body = JSON.stringify(data);
   const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 32)}"`;

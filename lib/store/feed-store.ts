@@ -11,14 +11,22 @@ export function newestFirst(a: IndexEntry, b: IndexEntry): number {
   return b.score - a.score || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
-export interface PostWrite {
+/** Where a post is listed besides the feed's index: its author's index, and people (one entry per person). */
+export interface PostListing {
+  /** The author's id as the indexes name it (the public id's owner segment): no user id in any key. */
+  author: string;
+  authorKey: string;
+  peopleKey: string;
+  indexKey: string;
+}
+
+export interface PostWrite extends PostListing {
   id: string;
   /** `feed:<id>` and its tombstone, which share a hash slot. */
   key: string;
   removedKey: string;
   value: string;
   ttlSeconds: number;
-  indexKey: string;
   /** The index outlives its newest post by this much, so an idle feed keeps its marker. */
   indexTtlSeconds: number;
   score: number;
@@ -29,7 +37,7 @@ export interface PostWrite {
 /** What publishing found: a new post, the post already stored under the id, or a tombstone. */
 export type PublishOutcome = { status: "created" } | { status: "exists"; value: unknown } | { status: "removed" };
 
-export interface PostRemoval {
+export interface PostRemoval extends PostListing {
   id: string;
   key: string;
   removedKey: string;
@@ -37,7 +45,6 @@ export interface PostRemoval {
   tombstone: string;
   /** How long the tombstone keeps the upload from being published again. */
   removedTtlSeconds: number;
-  indexKey: string;
 }
 
 /** A tombstone on its own (media an admin cleans up), keyed like `PostRemoval.removedKey`. */
@@ -48,6 +55,8 @@ export interface Tombstone {
 
 export interface IndexQuery {
   indexKey: string;
+  /** The feed's index, where `marker` says whether every index (the author's and people's too) is complete. */
+  markerKey: string;
   /** Member whose presence says the index has been checked against the `feed:*` keys. */
   marker: string;
   /** Lowest score to return (older entries belong to expired posts). */
@@ -72,6 +81,8 @@ export interface RebuildKeys {
   /** The side index being built; merged into `indexKey` in one step when the walk is complete. */
   buildKey: string;
   indexKey: string;
+  /** People, and each person's index, are filled as the walk goes (they are read as incomplete until the end). */
+  peopleKey: string;
   marker: string;
 }
 
@@ -80,12 +91,20 @@ export interface RebuildLease extends RebuildKeys {
   leaseMs: number;
   /** Lifetime of the saved cursor and side index: a rebuild left alone this long starts again from scratch. */
   stateTtlSeconds: number;
+  /** The indexes' own lifetime, as a publish sets it. */
+  indexTtlSeconds: number;
+}
+
+/** A post the walk found, with where it is listed. */
+export interface RebuildEntry extends IndexEntry {
+  author: string;
+  authorKey: string;
 }
 
 /** One step of a rebuild to save: the entries it found, where the walk goes on, and whether the lease is let go. */
 export interface RebuildProgress {
   cursor: string;
-  entries: IndexEntry[];
+  entries: RebuildEntry[];
   /** True at the end of a reader's slice: the next reader may take over at once instead of after the lease. */
   release: boolean;
   /**
@@ -96,11 +115,10 @@ export interface RebuildProgress {
   fresh: boolean;
 }
 
-/** The last step of a rebuild: its entries, and the index's TTL once merged. */
+/** The last step of a rebuild. */
 export interface RebuildFinish {
-  entries: IndexEntry[];
+  entries: RebuildEntry[];
   fresh: boolean;
-  indexTtlSeconds: number;
 }
 
 export interface ScanStep {
@@ -118,6 +136,8 @@ export interface FeedStore {
   publishPost(write: PostWrite): Promise<PublishOutcome>;
   /** ZRANGE BYSCORE REV LIMIT (plus the tie list and the marker check) in one round trip. */
   readIndex(query: IndexQuery): Promise<IndexRead>;
+  /** ZCOUNT of each index from `minScore` up: how many live posts each person has (a pipeline on one slot). */
+  countEntries(indexKeys: string[], minScore: number): Promise<number[]>;
   /**
    * The stored values, null where missing or not a string (foreign keys of other types); one parallel step (MGET, or
    * one pipeline per master on a cluster).
@@ -128,7 +148,7 @@ export interface FeedStore {
    * that other code may own, so foreign data of any size costs at most `maxBytes` a key.
    */
   getBoundedValues(keys: string[], maxBytes: number): Promise<(string | null)[]>;
-  /** Tombstone and DEL of the post together, then ZREM of its index entry. */
+  /** Tombstone and DEL of the post together, then its index entries out (the author's, and people's entry moved on). */
   removePost(removal: PostRemoval): Promise<void>;
   /**
    * Tombstones alone, for uploads whose media an admin deletes (whether or not they were ever posted). A live post

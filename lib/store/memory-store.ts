@@ -19,9 +19,17 @@ export class MemoryStore implements store.FeedStore {
     this.setString(write.key, write.value, write.ttlSeconds);
     const index = this.index(write.indexKey, true);
     if (!index.has(write.id)) index.set(write.id, write.score);
-    for (const [id, score] of index) if (score > 0 && score < write.trimBelow) index.delete(id);
-    this.expire(write.indexKey, write.indexTtlSeconds);
+    this.addToPerson(write, write.id, write.score, write.indexTtlSeconds);
+    for (const key of [write.indexKey, write.authorKey, write.peopleKey]) {
+      const entries = this.index(key, false);
+      for (const [id, score] of entries) if (score > 0 && score < write.trimBelow) entries.delete(id);
+      this.expire(key, write.indexTtlSeconds);
+    }
     return { status: "created" };
+  }
+
+  async countEntries(indexKeys: string[], minScore: number): Promise<number[]> {
+    return indexKeys.map((key) => [...this.index(key, false).values()].filter((score) => score >= minScore).length);
   }
 
   async readIndex(query: store.IndexQuery): Promise<store.IndexRead> {
@@ -31,7 +39,7 @@ export class MemoryStore implements store.FeedStore {
     return {
       entries: sorted.filter((e) => e.score >= query.minScore && e.score < below).slice(0, query.limit),
       ties: query.below === undefined ? [] : sorted.filter((e) => e.score === query.below).map((e) => e.id),
-      markerPresent: index.has(query.marker),
+      markerPresent: this.index(query.markerKey, false).has(query.marker),
     };
   }
 
@@ -50,6 +58,12 @@ export class MemoryStore implements store.FeedStore {
     this.setString(removal.removedKey, removal.tombstone, removal.removedTtlSeconds);
     this.data.delete(removal.key);
     this.index(removal.indexKey, false).delete(removal.id);
+    this.index(removal.authorKey, false).delete(removal.id);
+    const people = this.index(removal.peopleKey, false);
+    if (people.delete(`${removal.author}:${removal.id}`)) {
+      const top = this.top(removal.authorKey);
+      if (top) people.set(`${removal.author}:${top.id}`, top.score);
+    }
   }
 
   async markRemoved(tombstones: store.Tombstone[], ttlSeconds: number): Promise<void> {
@@ -78,7 +92,7 @@ export class MemoryStore implements store.FeedStore {
 
   async saveRebuild(lease: store.RebuildLease, progress: store.RebuildProgress): Promise<boolean> {
     if (!this.leaseAndSideHeld(lease, progress.fresh)) return false;
-    this.addEntries(lease.buildKey, progress.entries, lease.stateTtlSeconds);
+    this.addFound(lease, progress.entries, lease.stateTtlSeconds);
     this.setString(lease.cursorKey, progress.cursor, lease.stateTtlSeconds);
     if (progress.release) this.data.delete(lease.lockKey);
     else this.data.set(lease.lockKey, { value: lease.token, expiresAt: this.now() + lease.leaseMs });
@@ -87,8 +101,9 @@ export class MemoryStore implements store.FeedStore {
 
   async finishRebuild(lease: store.RebuildLease, finish: store.RebuildFinish): Promise<boolean> {
     if (!this.leaseAndSideHeld(lease, finish.fresh)) return false;
+    this.addFound(lease, finish.entries, lease.stateTtlSeconds);
     const built = [...this.index(lease.buildKey, false)].map(([id, score]) => ({ id, score }));
-    this.addEntries(lease.indexKey, [...built, ...finish.entries], finish.indexTtlSeconds);
+    this.addEntries(lease.indexKey, built, lease.indexTtlSeconds);
     for (const key of [lease.lockKey, lease.cursorKey, lease.buildKey]) this.data.delete(key);
     return true;
   }
@@ -103,6 +118,30 @@ export class MemoryStore implements store.FeedStore {
       return false;
     }
     return true;
+  }
+
+  /** As the Redis scripts do: to the side index, and straight to each person's index and people. */
+  private addFound(lease: store.RebuildLease, entries: store.RebuildEntry[], stateTtlSeconds: number): void {
+    this.addEntries(lease.buildKey, entries, stateTtlSeconds);
+    for (const entry of entries) {
+      const listing = { ...entry, peopleKey: lease.peopleKey };
+      this.addToPerson(listing, entry.id, entry.score, lease.indexTtlSeconds);
+    }
+  }
+
+  /** The person's index gets the entry, and people's one entry for the person names their newest post. */
+  private addToPerson(listing: Omit<store.PostListing, "indexKey">, id: string, score: number, ttl: number): void {
+    const before = this.top(listing.authorKey);
+    this.addEntries(listing.authorKey, [{ id, score }], ttl);
+    const top = this.top(listing.authorKey) as store.IndexEntry;
+    const people = this.index(listing.peopleKey, true);
+    if (before && before.id !== top.id) people.delete(`${listing.author}:${before.id}`);
+    people.set(`${listing.author}:${top.id}`, top.score);
+    this.expire(listing.peopleKey, ttl);
+  }
+
+  private top(key: string): store.IndexEntry | undefined {
+    return [...this.index(key, false)].map(([id, score]) => ({ id, score })).sort(newestFirst)[0];
   }
 
   private addEntries(key: string, entries: store.IndexEntry[], ttlSeconds: number): void {

@@ -1,6 +1,14 @@
 // The Lua the Redis adapters run. Each script touches only the keys it is given, and on a cluster only keys of one slot.
 import { createHash } from "node:crypto";
-import type { IndexEntry, PostWrite, RebuildFinish, RebuildLease, RebuildProgress } from "./feed-store.js";
+import type {
+  PostListing,
+  PostRemoval,
+  PostWrite,
+  RebuildEntry,
+  RebuildFinish,
+  RebuildLease,
+  RebuildProgress,
+} from "./feed-store.js";
 
 export interface Script {
   source: string;
@@ -11,15 +19,43 @@ function script(source: string): Script {
   return { source, sha1: createHash("sha1").update(source).digest("hex") };
 }
 
+// The indexes of the `{feed}` slot: the feed's, each person's, and people's (one member per person,
+// `<author>:<newest id>`, scored by that post's time). A person's entry always names the top of their index.
+const INDEX_HELPERS = `
+local function addToPerson(authorKey, people, author, score, id)
+  local before = redis.call('ZREVRANGE', authorKey, 0, 0)[1]
+  redis.call('ZADD', authorKey, 'NX', score, id)
+  local top = redis.call('ZREVRANGE', authorKey, 0, 0, 'WITHSCORES')
+  if before and before ~= top[1] then redis.call('ZREM', people, author .. ':' .. before) end
+  redis.call('ZADD', people, top[2], author .. ':' .. top[1])
+end
+local function indexPost(index, authorKey, people, id, score, trimBelow, ttl, author)
+  redis.call('ZADD', index, 'NX', score, id)
+  addToPerson(authorKey, people, author, score, id)
+  for _, key in ipairs({index, authorKey, people}) do
+    redis.call('ZREMRANGEBYSCORE', key, '(0', '(' .. trimBelow)
+    redis.call('EXPIRE', key, ttl)
+  end
+end
+local function unindexPost(index, authorKey, people, id, author)
+  redis.call('ZREM', index, id)
+  redis.call('ZREM', authorKey, id)
+  if redis.call('ZREM', people, author .. ':' .. id) == 1 then
+    local top = redis.call('ZREVRANGE', authorKey, 0, 0, 'WITHSCORES')
+    if top[1] then redis.call('ZADD', people, top[2], author .. ':' .. top[1]) end
+  end
+end
+`;
+
 /**
- * KEYS: post, tombstone[, index]; ARGV: value, ttl, deadline (ms, Redis's clock, or "" for none)[, id, score,
- * trimBelow, indexTtl]. Refuses to run past the deadline, so a publish that waited in a socket buffer cannot apply
- * after its caller was told it failed. A post already stored answers "exists" even under a tombstone (a cleanup
- * marks media before it checks which posts are live), so a retry of a publish that went through is never refused.
- * With the index key (a single Redis), the entry is added in the same atomic step
- * as the post; a replay changes nothing. Redis's own clock decides, and the caller learns it when refused.
+ * KEYS: post, tombstone[, index, author index, people]; ARGV: value, ttl, deadline (ms, Redis's clock, or "" for
+ * none)[, id, score, trimBelow, indexTtl, author]. Refuses to run past the deadline, so a publish that waited in a
+ * socket buffer cannot apply after its caller was told it failed; Redis's own clock decides, and the caller learns it
+ * when refused. A post already stored answers "exists" even under a tombstone (a cleanup marks media before it checks
+ * which posts are live), so a retry of a publish that went through is never refused. With the index keys (a single
+ * Redis), the entries are added in the same atomic step as the post; a replay changes nothing.
  */
-const PUBLISH_POST = script(`
+const PUBLISH_POST = script(`${INDEX_HELPERS}
 if ARGV[3] ~= '' then
   local t = redis.call('TIME')
   local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -29,20 +65,46 @@ local old = redis.call('GET', KEYS[1])
 if old then return {'exists', old} end
 if redis.call('EXISTS', KEYS[2]) == 1 then return {'removed'} end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-if KEYS[3] then
-  redis.call('ZADD', KEYS[3], 'NX', ARGV[5], ARGV[4])
-  redis.call('ZREMRANGEBYSCORE', KEYS[3], '(0', '(' .. ARGV[6])
-  redis.call('EXPIRE', KEYS[3], ARGV[7])
-end
+if KEYS[3] then indexPost(KEYS[3], KEYS[4], KEYS[5], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]) end
 return {'created'}
 `);
 
-// Adds ARGV[from..] as score/member pairs to `key` in bounded chunks (Lua's unpack fails above ~8,000 values).
-const ADD_PAIRS = `
-local function addPairs(key, from)
-  for i = from, #ARGV, 1000 do
-    redis.call('ZADD', key, 'NX', unpack(ARGV, i, math.min(i + 999, #ARGV)))
+/** KEYS: index, author index, people; ARGV: id, score, trimBelow, indexTtl, author. A cluster's first publish step. */
+const INDEX_POST = script(`${INDEX_HELPERS}
+indexPost(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
+return 1
+`);
+
+/**
+ * KEYS: index, author index, people[, tombstone, post]; ARGV: id, author[, tombstone value, tombstone ttl]. With the
+ * post's keys (a single Redis), the tombstone, the delete and the index entries go in one atomic step.
+ */
+const REMOVE_POST = script(`${INDEX_HELPERS}
+if KEYS[4] then
+  redis.call('SET', KEYS[4], ARGV[3], 'EX', ARGV[4])
+  redis.call('DEL', KEYS[5])
+end
+unindexPost(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2])
+return 1
+`);
+
+// Adds what a rebuild step found: ARGV[from..] as (score, id, author, KEYS position of the author's index) quads,
+// to the side index, and straight to each person's index and people (those reads are private until the index is
+// complete, so they need no side copy). Lua's unpack fails above ~8,000 values: the side index is added in chunks.
+const ADD_FOUND = `
+local function addFound(side, people, from, ttl)
+  local pairs = {}
+  for i = from, #ARGV, 4 do
+    local authorKey = KEYS[tonumber(ARGV[i + 3])]
+    pairs[#pairs + 1] = ARGV[i]
+    pairs[#pairs + 1] = ARGV[i + 1]
+    addToPerson(authorKey, people, ARGV[i + 2], ARGV[i], ARGV[i + 1])
+    redis.call('EXPIRE', authorKey, ttl)
   end
+  for i = 1, #pairs, 1000 do
+    redis.call('ZADD', side, 'NX', unpack(pairs, i, math.min(i + 999, #pairs)))
+  end
+  if #pairs > 0 then redis.call('EXPIRE', people, ttl) end
 end
 `;
 
@@ -63,10 +125,13 @@ local function leaseAndSideHeld(lock, cursor, side, token, fresh, marker)
 end
 `;
 
-/** KEYS: lock, cursor, side index; ARGV: token, leaseMs, cursor, stateTtl, release ("1"/"0"), fresh, marker, pairs. */
-const SAVE_REBUILD = script(`${ADD_PAIRS}${CHECK_LEASE_AND_SIDE}
+/**
+ * KEYS: lock, cursor, side index, people, author indexes...; ARGV: token, leaseMs, cursor, stateTtl, release ("1"/"0"),
+ * fresh, marker, indexTtl, quads (see ADD_FOUND).
+ */
+const SAVE_REBUILD = script(`${INDEX_HELPERS}${ADD_FOUND}${CHECK_LEASE_AND_SIDE}
 if not leaseAndSideHeld(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[6], ARGV[7]) then return 0 end
-addPairs(KEYS[3], 8)
+addFound(KEYS[3], KEYS[4], 9, ARGV[8])
 redis.call('EXPIRE', KEYS[3], ARGV[4])
 redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4])
 if ARGV[5] == '1' then redis.call('DEL', KEYS[1]) else redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
@@ -74,12 +139,12 @@ return 1
 `);
 
 /**
- * KEYS: lock, cursor, side index, index; ARGV: token, indexTtl, marker, fresh, score, id, ...
+ * KEYS: lock, cursor, side index, index, people, author indexes...; ARGV: token, indexTtl, marker, fresh, quads.
  * The swap: entries written while the walk ran are kept (a union), and readers see the old index or the whole new one.
  */
-const FINISH_REBUILD = script(`${ADD_PAIRS}${CHECK_LEASE_AND_SIDE}
+const FINISH_REBUILD = script(`${INDEX_HELPERS}${ADD_FOUND}${CHECK_LEASE_AND_SIDE}
 if not leaseAndSideHeld(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[4], ARGV[3]) then return 0 end
-addPairs(KEYS[3], 5)
+addFound(KEYS[3], KEYS[5], 5, ARGV[2])
 redis.call('ZUNIONSTORE', KEYS[4], 2, KEYS[4], KEYS[3], 'AGGREGATE', 'MIN')
 redis.call('EXPIRE', KEYS[4], ARGV[2])
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
@@ -93,35 +158,80 @@ export interface ScriptCall {
   args: string[];
 }
 
-/** With the index (one Redis), post and entry are written in one atomic step; without, only the post and tombstone. */
+/** With the index (one Redis), post and entries are written in one atomic step; without, only the post and tombstone. */
 export function publishCall(write: PostWrite, deadline: string, withIndex: boolean): ScriptCall {
   const post = { keys: [write.key, write.removedKey], args: [write.value, String(write.ttlSeconds), deadline] };
   if (!withIndex) return { script: PUBLISH_POST, ...post };
-  const index = [write.id, String(write.score), String(write.trimBelow), String(write.indexTtlSeconds)];
-  return { script: PUBLISH_POST, keys: [...post.keys, write.indexKey], args: [...post.args, ...index] };
+  const index = indexCall(write);
+  return { script: PUBLISH_POST, keys: [...post.keys, ...index.keys], args: [...post.args, ...index.args] };
+}
+
+/** The index entries of a post, on their own: a cluster's first publish step. */
+export function indexCall(write: PostWrite): ScriptCall {
+  const { id, score, trimBelow, indexTtlSeconds, author } = write;
+  return {
+    script: INDEX_POST,
+    keys: [write.indexKey, write.authorKey, write.peopleKey],
+    args: [id, String(score), String(trimBelow), String(indexTtlSeconds), author],
+  };
+}
+
+/** A post's index entries out (people's entry moved on to the author's next post): a cluster's second step. */
+export function unindexCall(entry: PostListing & { id: string }): ScriptCall {
+  return {
+    script: REMOVE_POST,
+    keys: [entry.indexKey, entry.authorKey, entry.peopleKey],
+    args: [entry.id, entry.author],
+  };
+}
+
+/** The whole removal in one atomic step (one Redis): tombstone, delete and index entries. */
+export function removeCall(removal: PostRemoval): ScriptCall {
+  const unindex = unindexCall(removal);
+  return {
+    script: REMOVE_POST,
+    keys: [...unindex.keys, removal.removedKey, removal.key],
+    args: [...unindex.args, removal.tombstone, String(removal.removedTtlSeconds)],
+  };
 }
 
 export function saveRebuildCall(lease: RebuildLease, progress: RebuildProgress): ScriptCall {
   const { cursor, entries, release, fresh } = progress;
-  const args = [lease.token, String(lease.leaseMs), cursor, String(lease.stateTtlSeconds), flag(release)];
+  const found = foundArgs(entries, 5);
   return {
     script: SAVE_REBUILD,
-    keys: [lease.lockKey, lease.cursorKey, lease.buildKey],
-    args: [...args, flag(fresh), lease.marker, ...pairArgs(entries)],
+    keys: [lease.lockKey, lease.cursorKey, lease.buildKey, lease.peopleKey, ...found.authorKeys],
+    args: [
+      lease.token,
+      String(lease.leaseMs),
+      cursor,
+      String(lease.stateTtlSeconds),
+      flag(release),
+      flag(fresh),
+      lease.marker,
+      String(lease.indexTtlSeconds),
+      ...found.args,
+    ],
   };
 }
 
-export function finishRebuildCall(lease: RebuildLease, { entries, fresh, indexTtlSeconds }: RebuildFinish): ScriptCall {
+export function finishRebuildCall(lease: RebuildLease, { entries, fresh }: RebuildFinish): ScriptCall {
+  const found = foundArgs(entries, 6);
   return {
     script: FINISH_REBUILD,
-    keys: [lease.lockKey, lease.cursorKey, lease.buildKey, lease.indexKey],
-    args: [lease.token, String(indexTtlSeconds), lease.marker, flag(fresh), ...pairArgs(entries)],
+    keys: [lease.lockKey, lease.cursorKey, lease.buildKey, lease.indexKey, lease.peopleKey, ...found.authorKeys],
+    args: [lease.token, String(lease.indexTtlSeconds), lease.marker, flag(fresh), ...found.args],
   };
 }
 
 const flag = (value: boolean): string => (value ? "1" : "0");
 
-/** Score/member pairs as script arguments. */
-function pairArgs(entries: readonly IndexEntry[]): string[] {
-  return entries.flatMap(({ id, score }) => [String(score), id]);
+/** ADD_FOUND's quads, with each distinct author index declared once in KEYS from position `firstKey` (1-based). */
+function foundArgs(entries: readonly RebuildEntry[], firstKey: number): { authorKeys: string[]; args: string[] } {
+  const positions = new Map<string, number>();
+  const args = entries.flatMap(({ id, score, author, authorKey }) => {
+    if (!positions.has(authorKey)) positions.set(authorKey, firstKey + positions.size);
+    return [String(score), id, author, String(positions.get(authorKey))];
+  });
+  return { authorKeys: [...positions.keys()], args };
 }

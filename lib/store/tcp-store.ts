@@ -4,7 +4,15 @@ import { Cluster, type Redis } from "ioredis";
 import { scanClusterStep } from "./cluster-scan.js";
 import type * as store from "./feed-store.js";
 import { exclusive, pairEntries, publishOnTime, RedisClock } from "./replies.js";
-import { finishRebuildCall, publishCall, type ScriptCall, saveRebuildCall } from "./scripts.js";
+import {
+  finishRebuildCall,
+  indexCall,
+  publishCall,
+  removeCall,
+  type ScriptCall,
+  saveRebuildCall,
+  unindexCall,
+} from "./scripts.js";
 
 type Results = [Error | null, unknown][] | null;
 
@@ -50,22 +58,15 @@ export class TcpStore implements store.FeedStore {
       );
       if (atomic) return atomic;
     }
-    // The index first, in its own slot: if the post write then fails, the index holds a ghost, never a gap.
-    values(
-      await this.redis
-        .multi()
-        .zadd(write.indexKey, "NX", write.score, write.id)
-        .zremrangebyscore(write.indexKey, exclusive(0), exclusive(write.trimBelow))
-        .expire(write.indexKey, write.indexTtlSeconds)
-        .exec(),
-    );
+    // The index entries first, in their own slot: if the post write then fails, they are ghosts, never a gap.
+    await this.run(indexCall(write));
     const node = this.nodeOf(write.key);
     const outcome = await publishOnTime(this.clock, (deadline) => this.run(publishCall(write, deadline, false)), {
       startedAt,
       node,
     });
-    // A removed upload gets no index entry: the one just added would be a ghost that every read has to skip.
-    if (outcome.status === "removed") await this.redis.zrem(write.indexKey, write.id);
+    // A removed upload gets no index entries: the ones just added would be ghosts that every read has to skip.
+    if (outcome.status === "removed") await this.run(unindexCall(write));
     return outcome;
   }
 
@@ -74,7 +75,7 @@ export class TcpStore implements store.FeedStore {
     const max = query.below === undefined ? "+inf" : exclusive(query.below);
     const min = String(query.minScore);
     pipeline.zrange(query.indexKey, max, min, "BYSCORE", "REV", "LIMIT", 0, query.limit, "WITHSCORES");
-    pipeline.zscore(query.indexKey, query.marker);
+    pipeline.zscore(query.markerKey, query.marker);
     if (query.below !== undefined) {
       pipeline.zrange(query.indexKey, String(query.below), String(query.below), "BYSCORE", "REV");
     }
@@ -84,6 +85,14 @@ export class TcpStore implements store.FeedStore {
       markerPresent: marker !== null,
       ties: (ties as string[] | undefined) ?? [],
     };
+  }
+
+  async countEntries(indexKeys: string[], minScore: number): Promise<number[]> {
+    if (indexKeys.length === 0) return [];
+    // Every person's index shares the `{feed}` slot: one pipeline to one node.
+    const pipeline = this.redis.pipeline();
+    for (const key of indexKeys) pipeline.zcount(key, minScore, "+inf");
+    return values(await pipeline.exec()).map(Number);
   }
 
   async getValues(keys: string[]): Promise<unknown[]> {
@@ -106,14 +115,11 @@ export class TcpStore implements store.FeedStore {
   }
 
   async removePost(removal: store.PostRemoval): Promise<void> {
-    const { key, removedKey, tombstone, removedTtlSeconds, indexKey, id } = removal;
-    if (!this.splitWrites) {
-      const tx = this.redis.multi().set(removedKey, tombstone, "EX", removedTtlSeconds).del(key).zrem(indexKey, id);
-      if (await this.unlessCrossSlot(async () => values(await tx.exec()))) return;
-    }
-    // The tombstone and the post share a slot; the index entry goes after the post (at worst a ghost is left).
+    const { key, removedKey, tombstone, removedTtlSeconds } = removal;
+    if (!this.splitWrites && (await this.unlessCrossSlot(() => this.run(removeCall(removal))))) return;
+    // The tombstone and the post share a slot; the index entries go after the post (at worst a ghost is left).
     values(await this.redis.multi().set(removedKey, tombstone, "EX", removedTtlSeconds).del(key).exec());
-    await this.redis.zrem(indexKey, id);
+    await this.run(unindexCall(removal));
   }
 
   async markRemoved(tombstones: store.Tombstone[], ttlSeconds: number): Promise<void> {

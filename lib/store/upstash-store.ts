@@ -2,7 +2,7 @@
 import { Redis } from "@upstash/redis";
 import type * as store from "./feed-store.js";
 import { exclusive, pairEntries, publishOnTime, RedisClock } from "./replies.js";
-import { finishRebuildCall, publishCall, type ScriptCall, saveRebuildCall } from "./scripts.js";
+import { finishRebuildCall, publishCall, removeCall, type ScriptCall, saveRebuildCall } from "./scripts.js";
 
 /**
  * Values stay raw strings (automaticDeserialization off) so what lands in Redis is exactly the post's JSON; the SDK's
@@ -44,12 +44,19 @@ export class UpstashStore implements store.FeedStore {
       count: query.limit,
       withScores: true,
     });
-    pipeline.zscore(query.indexKey, query.marker);
+    pipeline.zscore(query.markerKey, query.marker);
     if (query.below !== undefined) {
       pipeline.zrange(query.indexKey, query.below, query.below, { byScore: true, rev: true });
     }
     const [entries, marker, ties] = (await pipeline.exec()) as [unknown[], unknown, unknown[] | undefined];
     return { entries: pairEntries(entries), markerPresent: marker !== null, ties: (ties ?? []).map(String) };
+  }
+
+  async countEntries(indexKeys: string[], minScore: number): Promise<number[]> {
+    if (indexKeys.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const key of indexKeys) pipeline.zcount(key, minScore, "+inf");
+    return (await pipeline.exec()).map(Number);
   }
 
   async getValues(keys: string[]): Promise<unknown[]> {
@@ -71,8 +78,7 @@ export class UpstashStore implements store.FeedStore {
   }
 
   async removePost(removal: store.PostRemoval): Promise<void> {
-    const { key, removedKey, tombstone, removedTtlSeconds, indexKey, id } = removal;
-    await this.redis.multi().set(removedKey, tombstone, { ex: removedTtlSeconds }).del(key).zrem(indexKey, id).exec();
+    await this.run(removeCall(removal));
   }
 
   async markRemoved(tombstones: store.Tombstone[], ttlSeconds: number): Promise<void> {

@@ -1,6 +1,6 @@
 // Shared fixtures for the media cleanup tests: a configuration from literals, feed public ids, and live posts.
 import { type Config, type EnvSource, loadConfig } from "../../lib/env.js";
-import { INDEX_KEY, postKey, removedKey } from "../../lib/feed-keys.js";
+import { postWrite } from "../../lib/feed-keys.js";
 import { ownerFolder } from "../../lib/public-id.js";
 import type { Post } from "../../lib/schemas.js";
 import type { FeedStore } from "../../lib/store/feed-store.js";
@@ -42,16 +42,6 @@ export async function storeLivePost(store: FeedStore, publicId: string, now = NO
     cloudinaryPublicId: publicId,
     createdAt: new Date(now).toISOString(),
   };
-  await store.publishPost({
-    id,
-    key: postKey(id),
-    removedKey: removedKey(id),
-    value: JSON.stringify(post),
-    ttlSeconds: 3600,
-    indexKey: INDEX_KEY,
-    indexTtlSeconds: 7200,
-    score: now,
-    trimBelow: now - HOUR,
-  });
+  await store.publishPost(postWrite(post, 3600, now));
   return post;
 }

@@ -1,17 +1,14 @@
 // Posts and store writes for the store contract tests: the same keys and TTLs the feed itself uses.
 import {
-  HEALED_MARKER,
-  INDEX_KEY,
-  indexTtlSeconds,
-  postKey,
-  REBUILD_CURSOR_KEY,
-  REBUILD_INDEX_KEY,
-  REBUILD_LOCK_KEY,
+  rebuildLease as feedRebuildLease,
+  listingOf,
+  postRemoval,
+  postWrite,
   removedKey,
   tombstoneValue,
 } from "../../lib/feed-keys.js";
 import type { Post } from "../../lib/schemas.js";
-import type { FeedStore, PostWrite, RebuildLease } from "../../lib/store/feed-store.js";
+import type { FeedStore, PostWrite, RebuildEntry, RebuildLease } from "../../lib/store/feed-store.js";
 
 export const TTL = 60;
 let counter = 0;
@@ -32,18 +29,17 @@ export function makePost(createdAt: number, overrides: Partial<Post> = {}): Post
   };
 }
 
+/**
+ * The feed's own write for `post` (lib/feed-keys.ts), with a test's changes: another TTL, a raw value, or an index
+ * key standing for a lost index (the author's index and people are then written aside too).
+ */
 export function writeFor(post: Post, options: { ttl?: number; indexKey?: string; value?: string } = {}): PostWrite {
-  const ttlSeconds = options.ttl ?? TTL;
+  const write = postWrite(post, options.ttl ?? TTL, Date.now());
+  const lost = options.indexKey;
   return {
-    id: post.id,
-    key: postKey(post.id),
-    removedKey: removedKey(post.id),
-    value: options.value ?? JSON.stringify(post),
-    ttlSeconds,
-    indexKey: options.indexKey ?? INDEX_KEY,
-    indexTtlSeconds: indexTtlSeconds(ttlSeconds),
-    score: Date.parse(post.createdAt),
-    trimBelow: Date.now() - ttlSeconds * 1000,
+    ...write,
+    ...(options.value === undefined ? {} : { value: options.value }),
+    ...(lost === undefined ? {} : lostListing(lost)),
   };
 }
 
@@ -51,16 +47,15 @@ export async function publish(store: FeedStore, post: Post, options: Parameters<
   return store.publishPost(writeFor(post, options));
 }
 
-export function removalFor(post: Post, indexKey = INDEX_KEY) {
-  const tombstone = tombstoneValue({ publicId: post.cloudinaryPublicId, mediaType: post.mediaType });
-  return {
-    id: post.id,
-    key: postKey(post.id),
-    removedKey: removedKey(post.id),
-    tombstone,
-    removedTtlSeconds: TTL,
-    indexKey,
-  };
+/** The feed's own removal of `post`, or with an index key standing for a lost index (as writeFor). */
+export function removalFor(post: Post, lost?: string) {
+  const removal = postRemoval(post, TTL);
+  return lost === undefined ? removal : { ...removal, ...lostListing(lost) };
+}
+
+/** Index keys standing for lost ones: none of the feed's, all in the `{feed}` slot as the feed's are. */
+function lostListing(lost: string) {
+  return { indexKey: `{feed}:${lost}`, authorKey: `{feed}:${lost}:author`, peopleKey: `{feed}:${lost}:people` };
 }
 
 /** A cleanup's tombstone for a post id that was never published. */
@@ -71,16 +66,13 @@ export const cleanupTombstone = (id: string) => ({
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** What the rebuild finds for `post`: its index entry, and where its author's entries go. */
+export function entryOf(post: Post): RebuildEntry {
+  const { author, authorKey } = listingOf(post.userId);
+  return { id: post.id, score: Date.parse(post.createdAt), author, authorKey };
+}
+
 /** The rebuild lease the feed takes, held by `token` (another reader, alive or dead) for `leaseMs`. */
 export function rebuildLease(token: string, leaseMs: number): RebuildLease {
-  return {
-    lockKey: REBUILD_LOCK_KEY,
-    cursorKey: REBUILD_CURSOR_KEY,
-    buildKey: REBUILD_INDEX_KEY,
-    indexKey: INDEX_KEY,
-    marker: HEALED_MARKER,
-    token,
-    leaseMs,
-    stateTtlSeconds: 60,
-  };
+  return feedRebuildLease(token, { leaseMs, stateTtlSeconds: 60, ttlSeconds: TTL });
 }

@@ -1,0 +1,73 @@
+// The feed's three reads, each a page of one index: every post, one person's posts, and people (one entry each).
+import { authorKey, authorOf, INDEX_KEY, PEOPLE_KEY, parsePost, postKey } from "./feed-keys.js";
+import { type Loaded, type PageDeps, type Paged, type PagedSource, readPaged } from "./feed-page.js";
+import { type FeedQuery, type PeopleQuery, type Person, POST_ID_PATTERN, type Post } from "./schemas.js";
+import type { FeedStore, IndexEntry } from "./store/feed-store.js";
+
+// A person's entry in people: `<author>:<their newest post id>`.
+const PERSON_MEMBER = /^(u[0-9a-f]{16}):([A-Za-z0-9_-]{10,64})$/;
+// Room in a page for a person's fields beside their newest post's JSON.
+const PERSON_OVERHEAD_BYTES = 400;
+
+/** Newest first: every live post, or with `author` only that person's. */
+export function readPage(query: FeedQuery, deps: PageDeps): Promise<Paged<Post>> {
+  const { author, ...page } = query;
+  const indexKey = author === undefined ? INDEX_KEY : authorKey(authorOf(author));
+  const source: PagedSource<Post> = {
+    indexKey,
+    sideIndex: author === undefined,
+    member: POST_ID_PATTERN,
+    // An index is a hint: a post is shown only as what it is, and an author's page holds only that author's posts.
+    load: async (entries) =>
+      (
+        await loadPosts(
+          entries.map((entry) => entry.id),
+          deps.store,
+        )
+      ).map((loaded) => (loaded && (author === undefined || loaded.item.userId === author) ? loaded : null)),
+  };
+  return readPaged(source, page, deps);
+}
+
+/** People with live posts, by their newest post, newest first; each with how many live posts they have. */
+export function readPeople(query: PeopleQuery, deps: PageDeps): Promise<Paged<Person>> {
+  const source: PagedSource<Person> = {
+    indexKey: PEOPLE_KEY,
+    sideIndex: false,
+    member: PERSON_MEMBER,
+    async load(entries: IndexEntry[], minScore: number) {
+      const members = entries.map((entry) => PERSON_MEMBER.exec(entry.id));
+      const authors = members.map((member) => member?.[1] ?? "");
+      // The posts and the counts in one parallel step (on a cluster, the posts' masters and the `{feed}` master).
+      const [posts, counts] = await Promise.all([
+        loadPosts(
+          members.map((member) => member?.[2] ?? ""),
+          deps.store,
+        ),
+        deps.store.countEntries(authors.map(authorKey), minScore),
+      ]);
+      return posts.map((loaded, i): Loaded<Person> | null => {
+        const latest = loaded?.item;
+        if (!latest || authorOf(latest.userId) !== authors[i]) return null;
+        const person = { userId: latest.userId, username: latest.username, postCount: counts[i], latest };
+        return { item: person, bytes: (loaded?.bytes ?? 0) + PERSON_OVERHEAD_BYTES };
+      });
+    },
+  };
+  return readPaged(source, query, deps);
+}
+
+/**
+ * The posts stored under these ids, sized by their stored JSON (not a re-encoding); null where missing, foreign (a
+ * value that is not the post with that id), or where the id cannot be a post's (nothing is read for it).
+ */
+async function loadPosts(ids: string[], store: FeedStore): Promise<(Loaded<Post> | null)[]> {
+  const readable = ids.filter((id) => POST_ID_PATTERN.test(id));
+  const values = new Map((await store.getValues(readable.map(postKey))).map((value, i) => [readable[i], value]));
+  return ids.map((id) => {
+    const value = values.get(id);
+    const post = parsePost(value);
+    if (post?.id !== id) return null;
+    return { item: post, bytes: Buffer.byteLength(typeof value === "string" ? value : JSON.stringify(post)) };
+  });
+}
