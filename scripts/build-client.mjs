@@ -11,7 +11,7 @@ const FORBIDDEN_INPUTS = ["node_modules/zod/"];
 export async function buildClient({ logLevel = "info" } = {}) {
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: { "demo-page": "client/demo-page.ts", "feed-client": "client/feed-client.ts" },
+    entryPoints: { "demo-page": "client/demo/page.ts", "feed-client": "client/feed-client.ts" },
     outdir: "public/client",
     bundle: true,
     format: "esm",

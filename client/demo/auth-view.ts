@@ -1,8 +1,8 @@
 // The demo's way in: a neutral placeholder until the sign-in mode is known, then the dev sign-in form (saying why,
 // when a sign-in has ended) or the host-app explanation, and the account bar once someone is signed in.
-import { byId, setText } from "./demo-dom.js";
-import { devSignIn, type Session, type SignInMode } from "./demo-session.js";
-import { problemMessage } from "./demo-wording.js";
+import { byId, setText } from "./dom.js";
+import { devSignIn, type Session, type SignInMode } from "./session.js";
+import { problemMessage } from "./wording.js";
 
 export interface AuthViewEvents {
   onSignedIn(session: Session): void;

@@ -1,12 +1,12 @@
 // The demo's composer: a photo or video and a caption, posted with progress and cancel; each outcome leaves its
 // message in the right place and focus on what to do next.
-import type { Post } from "../lib/schemas.js";
-import { type ComposerForm, mountComposerForm, mountUploadState } from "./demo-composer-form.js";
-import { byId, setText } from "./demo-dom.js";
-import { type MediaPicker, mountMediaPicker } from "./demo-media-picker.js";
-import { problemMessage } from "./demo-wording.js";
-import type { FeedClient } from "./feed-client.js";
-import { FeedClientError } from "./feed-errors.js";
+import type { Post } from "../../lib/schemas.js";
+import type { FeedClient } from "../feed-client.js";
+import { FeedClientError } from "../feed-errors.js";
+import { type ComposerForm, mountComposerForm, mountUploadState } from "./composer-form.js";
+import { byId, setText } from "./dom.js";
+import { type MediaPicker, mountMediaPicker } from "./media-picker.js";
+import { problemMessage } from "./wording.js";
 
 export interface ComposerDeps {
   client: FeedClient;

@@ -1,7 +1,7 @@
 // One post as a card: author, countdown, media through the optimized delivery URLs, and a clamped, isolated caption.
-import type { Post } from "../lib/schemas.js";
-import { button, element, safeMediaUrl } from "./demo-dom.js";
-import { imageSources, videoSources } from "./feed-client.js";
+import type { Post } from "../../lib/schemas.js";
+import { imageSources, videoSources } from "../feed-client.js";
+import { button, element, safeMediaUrl } from "./dom.js";
 
 // The feed column: the screen less its padding on phones, 576 px beside the composer (see .layout in styles.css).
 const FEED_SIZES = "(min-width: 900px) 576px, calc(100vw - 2rem)";

@@ -1,8 +1,8 @@
 // The author's Delete on a card: a few seconds to undo before anything is sent, and a failure shown on the card
 // itself, beside the button, until it is dismissed or the post is gone (a poll never overwrites it).
-import type { Post } from "../lib/schemas.js";
-import { button, element, setText } from "./demo-dom.js";
-import { problemMessage } from "./demo-wording.js";
+import type { Post } from "../../lib/schemas.js";
+import { button, element, setText } from "./dom.js";
+import { problemMessage } from "./wording.js";
 
 // Long enough to notice a slip and press Undo, short enough that the post is really gone soon after.
 export const UNDO_MS = 5000;

@@ -1,6 +1,6 @@
 // What the demo page says: the server's post lifetime in words, and each problem worded by what actually failed.
-import type { WatchStatus } from "./feed-client.js";
-import { FeedClientError } from "./feed-errors.js";
+import type { WatchStatus } from "../feed-client.js";
+import { FeedClientError } from "../feed-errors.js";
 
 /** "an hour", "2 minutes", "90 seconds": FEED_TTL_SECONDS as a sentence reads it. */
 export function formatLifetime(seconds: number): string {

@@ -1,10 +1,10 @@
 // The composer's file picker: the allowed formats under it, a preview, and the real-format check's refusal beside it.
 
-import { MAX_MEDIA_BYTES } from "../lib/limits.js";
-import { byId, element, setText } from "./demo-dom.js";
-import { problemMessage } from "./demo-wording.js";
-import { allowedFormatsText, type FeedClient, type MediaType } from "./feed-client.js";
-import { formatBytes } from "./file-check.js";
+import { MAX_MEDIA_BYTES } from "../../lib/limits.js";
+import { allowedFormatsText, type FeedClient, type MediaType } from "../feed-client.js";
+import { formatBytes } from "../file-check.js";
+import { byId, element, setText } from "./dom.js";
+import { problemMessage } from "./wording.js";
 
 export interface MediaPicker {
   file(): File | undefined;

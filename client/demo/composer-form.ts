@@ -1,10 +1,10 @@
 // The composer's form state: folded on phones until used, the caption's counter and stored draft, and the busy
 // state while posting (controls locked, real progress, Cancel within reach).
 
-import { MAX_TEXT_CHARS } from "../lib/limits.js";
-import { byId, setText } from "./demo-dom.js";
-import { loadDraft, saveDraft } from "./demo-session.js";
-import { captionLength } from "./limits.js";
+import { MAX_TEXT_CHARS } from "../../lib/limits.js";
+import { captionLength } from "../limits.js";
+import { byId, setText } from "./dom.js";
+import { loadDraft, saveDraft } from "./session.js";
 
 export interface ComposerForm {
   caption: HTMLTextAreaElement;

@@ -1,16 +1,16 @@
-// Entry point of the demo page at `/`: sign-in, composer and live feed, wired to the browser client.
+// Entry point of the demo page at `/`: sign-in, composer and live feed, wired to the browser client (../feed-client.ts).
 
-import { DEFAULT_TTL_SECONDS } from "../lib/limits.js";
-import type { Post } from "../lib/schemas.js";
-import { mountAuthView } from "./demo-auth-view.js";
-import { mountComposer } from "./demo-composer.js";
-import { byId, setText } from "./demo-dom.js";
-import { createFeedView } from "./demo-feed-view.js";
-import { checkSignIn, loadDraft, loadSession, type Session, type SignInMode, saveSession } from "./demo-session.js";
-import { formatLifetime, watchStatusText } from "./demo-wording.js";
-import { createFeedClient, type FeedWatch, type WatchStatus } from "./feed-client.js";
-import { FeedClientError } from "./feed-errors.js";
-import { expiresAt } from "./time-left.js";
+import { DEFAULT_TTL_SECONDS } from "../../lib/limits.js";
+import type { Post } from "../../lib/schemas.js";
+import { createFeedClient, type FeedWatch, type WatchStatus } from "../feed-client.js";
+import { FeedClientError } from "../feed-errors.js";
+import { expiresAt } from "../time-left.js";
+import { mountAuthView } from "./auth-view.js";
+import { mountComposer } from "./composer.js";
+import { byId, setText } from "./dom.js";
+import { createFeedView } from "./feed-view.js";
+import { checkSignIn, loadDraft, loadSession, type Session, type SignInMode, saveSession } from "./session.js";
+import { formatLifetime, watchStatusText } from "./wording.js";
 
 // Others' posts appear within a few seconds; a 304 makes a quiet poll nearly free.
 const POLL_INTERVAL_MS = 3000;

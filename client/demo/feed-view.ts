@@ -1,9 +1,9 @@
 // The demo's feed: one list item per live post, newest first, each counting down and leaving when its time is up.
-import type { Post } from "../lib/schemas.js";
-import { focusElement } from "./demo-dom.js";
-import { createPostCard, type PostCard } from "./demo-post-card.js";
-import { addDeleteControls } from "./demo-post-delete.js";
-import { formatTimeLeft } from "./time-left.js";
+import type { Post } from "../../lib/schemas.js";
+import { formatTimeLeft } from "../time-left.js";
+import { focusElement } from "./dom.js";
+import { createPostCard, type PostCard } from "./post-card.js";
+import { addDeleteControls } from "./post-delete.js";
 
 export interface FeedViewDeps {
   expiresAt(post: Post): number;
