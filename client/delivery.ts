@@ -50,6 +50,11 @@ function transformed(url: string, transformation: string, extension?: string): s
   return `${parts.head}${transformation}/${path}${parts.tail}`;
 }
 
+// A 32 px wide, blurred, low-quality copy: a few hundred bytes that show the picture's colours and shape while the
+// real image loads, and give its aspect ratio before the full image's header arrives.
+// https://cloudinary.com/documentation/effects_and_artistic_enhancements#blur
+const PLACEHOLDER = "e_blur:400,f_auto,q_auto:low,c_limit,w_32";
+
 // Scale down to at most this width, never up.
 const limitWidth = (width: number) => `c_limit,w_${width}`;
 
@@ -96,4 +101,16 @@ export function videoSources(post: PostMedia, options: { maxWidth?: number } = {
     src: transformed(post.mediaUrl, `${OPTIMIZE},${limitWidth(width)}`),
     poster: transformed(post.mediaUrl, `${FIRST_FRAME},${OPTIMIZE},${limitWidth(width)}`, "jpg"),
   };
+}
+
+/**
+ * A tiny blurred copy of the post's image (or of a video's first frame) to show while the real one loads, or "" when
+ * the URL is not Cloudinary's.
+ */
+export function placeholderSource(post: PostMedia): string {
+  const parts = splitDeliveryUrl(post.mediaUrl);
+  if (!parts) return "";
+  return parts.type === "video"
+    ? transformed(post.mediaUrl, `${FIRST_FRAME},${PLACEHOLDER}`, "jpg")
+    : transformed(post.mediaUrl, PLACEHOLDER);
 }

@@ -1,19 +1,23 @@
-// The typed browser client for the feed API: post (sign → direct upload with progress → publish), list, remove, watch.
+// The typed browser client for the feed API: post (sign → direct upload with progress → publish), pages of the feed,
+// people and their posts, remove, and watch.
 
 import { DEFAULT_TTL_SECONDS, MAX_MEDIA_BYTES } from "../lib/limits.js";
-import type { CloudinaryUpload, FeedPage, MediaType, Post, UploadSignature } from "../lib/schemas.js";
+import type { CloudinaryUpload, FeedPage, MediaType, PeoplePage, Post, UploadSignature } from "../lib/schemas.js";
 import { abortedError, errorFromResponse, errorFromStatus, FeedClientError, networkError } from "./feed-errors.js";
-import { type FeedWatch, type Visibility, type WatchOptions, watchFeed } from "./feed-watch.js";
+import { type WatchState, watchPages } from "./feed-pages.js";
+import type { Connectivity, FeedWatch, FetchPage, Visibility, WatchOptions } from "./feed-watch.js";
 import { checkCaption, checkFile, type FileInfo, type ReadableFile, verifyFile } from "./file-check.js";
 import { type RetryPolicy, withRetries } from "./retry.js";
 import { expiresAt } from "./time-left.js";
 import { type FormResult, sendForm } from "./upload.js";
 
-export type { FeedPage, MediaType, Post } from "../lib/schemas.js";
-export { type ImageSources, imageSources, type VideoSources, videoSources } from "./delivery.js";
-export { FeedClientError } from "./feed-errors.js";
-export type { FeedWatch, WatchOptions, WatchStatus } from "./feed-watch.js";
-export { allowedFormatsText } from "./file-format.js";
+export type { FeedPage, MediaType, PeoplePage, Person, Post } from "../lib/schemas.js";
+export { type ImageSources, imageSources, placeholderSource, type VideoSources, videoSources } from "./delivery.js";
+export { type ClientErrorCode, type ErrorDetails, FeedClientError } from "./feed-errors.js";
+export type { WatchState } from "./feed-pages.js";
+export type { Connectivity, FeedWatch, Visibility, WatchOptions, WatchStatus } from "./feed-watch.js";
+export { allowedFormatNames, allowedFormatsText } from "./file-format.js";
+export { captionLength } from "./limits.js";
 export { formatTimeLeft } from "./time-left.js";
 
 type MaybePromise<T> = T | Promise<T>;
@@ -25,10 +29,22 @@ export interface FeedClientOptions {
   getToken: () => MaybePromise<string | null | undefined>;
   /** Largest file accepted per media type, in bytes (default 10 MB images, 100 MB videos). */
   maxBytes?: Partial<Record<MediaType, number>>;
-  /** The server's FEED_TTL_SECONDS, so posts leave the screen when they leave the server (default 3600). */
+  /**
+   * The server's FEED_TTL_SECONDS, so posts leave the screen when they leave the server, until a page says otherwise:
+   * every page carries the server's own `ttlSeconds`, and the client follows it (default 3600).
+   */
   ttlSeconds?: number;
   /** Whether the page is visible; the browser's document by default (tests pass their own). */
   visibility?: Visibility;
+  /** Whether the browser is online; `navigator.onLine` and the window's online/offline events by default. */
+  connectivity?: Connectivity;
+}
+
+export interface PageQuery {
+  /** 1 to 100 posts (1 to 50 people), 20 by default. */
+  limit?: number;
+  /** A page's `nextCursor`, to read the page after it. */
+  cursor?: string;
 }
 
 export interface PostOptions {
@@ -40,15 +56,25 @@ export interface PostOptions {
 
 export interface FeedClient {
   post(file: File, text?: string, options?: PostOptions): Promise<Post>;
-  list(query?: { limit?: number; cursor?: string }): Promise<FeedPage>;
+  /** One page of the feed, newest first; pass its `nextCursor` back as `cursor` for the next. */
+  list(query?: PageQuery): Promise<FeedPage>;
+  /** Every page of the feed (or of one person's posts), following `nextCursor` until the last. */
+  pages(query?: { limit?: number; author?: string }): AsyncGenerator<FeedPage, void, undefined>;
+  /** One page of the people with live posts, the one who posted last first, each with their newest post. */
+  people(query?: PageQuery): Promise<PeoplePage>;
+  /** One page of one person's live posts, newest first; an unknown person has none. */
+  postsBy(userId: string, query?: PageQuery): Promise<FeedPage>;
   remove(id: string): Promise<void>;
-  watch(onChange: (posts: Post[]) => void, options?: WatchOptions & { limit?: number }): FeedWatch;
+  /** Keeps the first page live (and older pages, once `loadMore` has loaded them); `onChange` gets every post. */
+  watch(onChange: (posts: Post[], state: WatchState) => void, options?: WatchOptions & { limit?: number }): FeedWatch;
   /** The media type a file would be posted as, judged by its MIME type (synchronous, for a quick preview). */
   checkFile(file: FileInfo): MediaType;
   /** The media type judged by the file's first bytes, as `post` does before any request; rejects with a reason. */
   verifyFile(file: ReadableFile): Promise<MediaType>;
   /** When the post disappears, in epoch milliseconds. */
   expiresAt(post: Pick<Post, "createdAt">): number;
+  /** How long posts live, in seconds, as the last page read said (the `ttlSeconds` option until then). */
+  ttlSeconds(): number;
 }
 
 // The watch loop shows the newest posts; a feed that lives one hour rarely has more on one screen.
@@ -60,7 +86,13 @@ const PUBLISH_RETRY: RetryPolicy = { attempts: 3, backoffMs: [1000, 2000], maxWa
 export function createFeedClient(options: FeedClientOptions): FeedClient {
   const base = options.baseUrl.replace(/\/+$/, "");
   const maxBytes = { ...MAX_MEDIA_BYTES, ...options.maxBytes };
-  const ttlSeconds = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
+  let ttlSeconds = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
+
+  /** Every page read carries the server's lifetime; the client follows it, so countdowns match the server. */
+  function learn<T extends { ttlSeconds?: unknown }>(page: T): T {
+    if (typeof page.ttlSeconds === "number" && page.ttlSeconds > 0) ttlSeconds = page.ttlSeconds;
+    return page;
+  }
 
   async function authorization(required: boolean): Promise<Record<string, string>> {
     const token = await options.getToken();
@@ -101,13 +133,26 @@ export function createFeedClient(options: FeedClientOptions): FeedClient {
     return withRetries(() => postJson<Post>("/api/feed", { text, upload }, signal), PUBLISH_RETRY, signal);
   }
 
-  async function list({ limit, cursor }: { limit?: number; cursor?: string } = {}): Promise<FeedPage> {
-    const query = new URLSearchParams();
-    if (limit !== undefined) query.set("limit", String(limit));
-    if (cursor !== undefined) query.set("cursor", cursor);
-    const search = query.toString();
-    const response = await request(`/api/feed${search ? `?${search}` : ""}`, { headers: await authorization(false) });
-    return (await response.json()) as FeedPage;
+  /** GET with only the given parameters (the API refuses unknown ones), through the client's error mapping. */
+  async function read<T extends { ttlSeconds?: unknown }>(path: string, query: Record<string, unknown>): Promise<T> {
+    const search = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) if (value !== undefined) search.set(name, String(value));
+    const url = search.toString() ? `${path}?${search}` : path;
+    const response = await request(url, { headers: await authorization(false) });
+    return learn((await response.json()) as T);
+  }
+
+  const list = ({ limit, cursor }: PageQuery = {}) => read<FeedPage>("/api/feed", { limit, cursor });
+  const postsBy = (author: string, { limit, cursor }: PageQuery = {}) =>
+    read<FeedPage>("/api/feed", { author, limit, cursor });
+
+  async function* pages({ limit, author }: { limit?: number; author?: string } = {}) {
+    let cursor: string | undefined;
+    do {
+      const page = await read<FeedPage>("/api/feed", { author, limit, cursor });
+      yield page;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
   }
 
   /** Resolves once the post is gone, including when it had already expired (404). */
@@ -120,35 +165,45 @@ export function createFeedClient(options: FeedClientOptions): FeedClient {
     }
   }
 
-  function watch(onChange: (posts: Post[]) => void, watchOptions: WatchOptions & { limit?: number } = {}) {
+  function watch(
+    onChange: (posts: Post[], state: WatchState) => void,
+    watchOptions: WatchOptions & { limit?: number } = {},
+  ): FeedWatch {
     const limit = watchOptions.limit ?? DEFAULT_WATCH_LIMIT;
-    return watchFeed(
-      async (etag, signal) => {
-        const headers: Record<string, string> = { ...(await authorization(false)) };
-        if (etag) headers["If-None-Match"] = etag;
-        // no-store: the browser cache would turn the server's 304 back into a 200, hiding that nothing changed.
-        const response = await request(`/api/feed?limit=${limit}`, { headers, signal, cache: "no-store" });
-        if (response.status === 304) return null;
-        const page = (await response.json()) as FeedPage;
+    const fetchFirst: FetchPage<FeedPage> = async (etag, signal) => {
+      const headers: Record<string, string> = { ...(await authorization(false)) };
+      if (etag) headers["If-None-Match"] = etag;
+      // no-store: the browser cache would turn the server's 304 back into a 200, hiding that nothing changed.
+      const response = await request(`/api/feed?limit=${limit}`, { headers, signal, cache: "no-store" });
+      if (response.status === 304) return null;
+      return { etag: response.headers.get("ETag"), page: learn((await response.json()) as FeedPage) };
+    };
+    return watchPages(
+      {
+        fetchFirst,
+        fetchOlder: (cursor) => list({ limit, cursor }),
         // A CDN may serve a page a few seconds old: never show a post whose time is already up.
-        const now = Date.now();
-        const items = page.items.filter((item) => expiresAt(item, ttlSeconds) > now);
-        return { etag: response.headers.get("ETag"), items };
+        isLive: (post) => expiresAt(post, ttlSeconds) > Date.now(),
+        ttlSeconds: () => ttlSeconds,
       },
       onChange,
       watchOptions,
-      options.visibility,
+      options,
     );
   }
 
   return {
     post,
     list,
+    pages,
+    people: ({ limit, cursor }: PageQuery = {}) => read<PeoplePage>("/api/feed/people", { limit, cursor }),
+    postsBy,
     remove,
     watch,
     checkFile: (file) => checkFile(file, maxBytes),
     verifyFile: (file) => verifyFile(file, maxBytes),
     expiresAt: (item) => expiresAt(item, ttlSeconds),
+    ttlSeconds: () => ttlSeconds,
   };
 }
 

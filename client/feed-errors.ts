@@ -17,6 +17,13 @@ export type ClientErrorCode =
   | "upload_removed"
   | "request_failed";
 
+/**
+ * The facts behind a refusal, so a page can word it in its own language instead of showing `message` (English):
+ * file_too_large {mediaType, size, limit}; unsupported_file {reason: "not_media" | "unrecognised" | "mismatch",
+ * type, found?, format?}; caption_too_long {length, limit}.
+ */
+export type ErrorDetails = Readonly<Record<string, string | number>>;
+
 export class FeedClientError extends Error {
   constructor(
     readonly code: ClientErrorCode | (string & {}),
@@ -24,6 +31,7 @@ export class FeedClientError extends Error {
     readonly status?: number,
     /** Seconds to wait before trying again (429 and 503 carry it). */
     readonly retryAfterSeconds?: number,
+    readonly details: ErrorDetails = {},
   ) {
     super(message);
     this.name = "FeedClientError";

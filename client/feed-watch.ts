@@ -1,12 +1,12 @@
-// Polls the feed with If-None-Match: a quiet feed costs a 304, a hidden tab costs nothing, failures back off.
-import type { Post } from "../lib/schemas.js";
-import { FeedClientError } from "./feed-errors.js";
+// Polls the feed with If-None-Match: a quiet feed costs a 304, a hidden tab or a lost network costs nothing, failures
+// back off, and the network coming back is acted on at once.
+import { FeedClientError, networkError } from "./feed-errors.js";
 
 /** A changed first page, or null when the server answered 304 (nothing new). */
-export type FetchPage = (
+export type FetchPage<T> = (
   etag: string | null,
   signal: AbortSignal,
-) => Promise<{ etag: string | null; items: Post[] } | null>;
+) => Promise<{ etag: string | null; page: T } | null>;
 
 export type WatchStatus = { ok: true } | { ok: false; error: FeedClientError };
 
@@ -22,6 +22,14 @@ export interface WatchOptions {
 export interface FeedWatch {
   /** Polls now (e.g. right after posting) instead of waiting for the next tick. */
   refresh(): void;
+  /**
+   * Loads the next older page after those already loaded and calls `onChange` with every post; resolves with whether
+   * more remain. The first page stays live; older pages stay until their posts expire. Calls made while one is
+   * loading share it.
+   */
+  loadMore(): Promise<boolean>;
+  /** Whether older posts remain to be loaded (false until the first page has arrived). */
+  hasMore(): boolean;
   stop(): void;
 }
 
@@ -30,6 +38,26 @@ export interface Visibility {
   hidden(): boolean;
   subscribe(listener: () => void): () => void;
 }
+
+/** Whether the browser has a network, and a way to hear when that changes; `navigator` and window events by default. */
+export interface Connectivity {
+  online(): boolean;
+  subscribe(listener: () => void): () => void;
+}
+
+export const browserConnectivity: Connectivity = {
+  // navigator.onLine is only trustworthy when false ("certainly offline"), which is the only way it is used.
+  online: () => typeof navigator === "undefined" || navigator.onLine !== false,
+  subscribe(listener) {
+    if (typeof addEventListener !== "function") return () => {};
+    addEventListener("online", listener);
+    addEventListener("offline", listener);
+    return () => {
+      removeEventListener("online", listener);
+      removeEventListener("offline", listener);
+    };
+  },
+};
 
 export const documentVisibility: Visibility = {
   hidden: () => typeof document !== "undefined" && document.visibilityState === "hidden",
@@ -45,12 +73,14 @@ const DEFAULT_MAX_BACKOFF_MS = 60_000;
 // Far beyond a healthy poll (a page is a few KB), short enough that a dead connection is noticed quickly.
 const POLL_TIMEOUT_MS = 15_000;
 
-export function watchFeed(
-  fetchPage: FetchPage,
-  onChange: (posts: Post[]) => void,
+export function watchFeed<T>(
+  fetchPage: FetchPage<T>,
+  onChange: (page: T) => void,
   options: WatchOptions = {},
-  visibility: Visibility = documentVisibility,
-): FeedWatch {
+  environment: { visibility?: Visibility; connectivity?: Connectivity } = {},
+): Pick<FeedWatch, "refresh" | "stop"> {
+  const visibility = environment.visibility ?? documentVisibility;
+  const connectivity = environment.connectivity ?? browserConnectivity;
   const intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
   const maxBackoffMs = options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
   let etag: string | null = null;
@@ -63,13 +93,13 @@ export function watchFeed(
   function schedule(delayMs: number): void {
     clearTimeout(timer);
     timer = undefined;
-    // While hidden nothing is scheduled; the visibility listener polls again as soon as the tab is back.
-    if (!stopped && !visibility.hidden()) timer = setTimeout(poll, delayMs);
+    // While hidden or offline nothing is scheduled; the listeners poll again as soon as the tab or network is back.
+    if (!stopped && !visibility.hidden() && connectivity.online()) timer = setTimeout(poll, delayMs);
   }
 
   async function poll(): Promise<void> {
     timer = undefined;
-    if (stopped || visibility.hidden()) return;
+    if (stopped || visibility.hidden() || !connectivity.online()) return;
     if (inFlight) {
       pollAgain = true;
       return;
@@ -83,11 +113,12 @@ export function watchFeed(
       failures = 0;
       if (page) {
         etag = page.etag;
-        onChange(page.items);
+        onChange(page.page);
       }
       options.onStatus?.({ ok: true });
     } catch (error) {
-      if (stopped) return;
+      // Stopped, or aborted because the network went: the offline status has already been given.
+      if (stopped || !connectivity.online()) return;
       failures += 1;
       nextDelay = backoffDelay(failures, error);
       options.onStatus?.({ ok: false, error: asClientError(error) });
@@ -106,9 +137,21 @@ export function watchFeed(
     return Math.max(backoff, retryAfterMs);
   }
 
-  const unsubscribe = visibility.subscribe(() => {
+  const unsubscribeVisibility = visibility.subscribe(() => {
     if (visibility.hidden()) schedule(0);
     else void poll();
+  });
+  // Offline is said at once (not after a poll times out), and the network's return is tried at once (not after the
+  // backoff): the status never lags the connection by more than one request.
+  const unsubscribeConnectivity = connectivity.subscribe(() => {
+    if (connectivity.online()) {
+      failures = 0;
+      void poll();
+      return;
+    }
+    inFlight?.abort();
+    schedule(0);
+    options.onStatus?.({ ok: false, error: networkError() });
   });
   void poll();
 
@@ -118,7 +161,8 @@ export function watchFeed(
       stopped = true;
       clearTimeout(timer);
       inFlight?.abort();
-      unsubscribe();
+      unsubscribeVisibility();
+      unsubscribeConnectivity();
     },
   };
 }

@@ -55,24 +55,36 @@ export async function verifyFile(file: ReadableFile, maxBytes: Record<MediaType,
 function checkSize(size: number, mediaType: MediaType, maxBytes: Record<MediaType, number>): void {
   if (size === 0) throw emptyFile();
   if (size > maxBytes[mediaType]) {
+    const limit = maxBytes[mediaType];
     throw new FeedClientError(
       "file_too_large",
-      `This ${NOUNS[mediaType]} is ${formatBytes(size)}; the limit is ${formatBytes(maxBytes[mediaType])}.`,
+      `This ${NOUNS[mediaType]} is ${formatBytes(size)}; the limit is ${formatBytes(limit)}.`,
+      undefined,
+      undefined,
+      { mediaType, size, limit },
     );
   }
 }
 
 function notMedia(file: FileInfo): FeedClientError {
   const kind = file.type ? ` (this file is ${file.type})` : "";
-  return new FeedClientError("unsupported_file", `Choose a photo or a video${kind}.`);
+  const details = { reason: "not_media", type: file.type };
+  return new FeedClientError("unsupported_file", `Choose a photo or a video${kind}.`, undefined, undefined, details);
 }
 
 const emptyFile = () => new FeedClientError("empty_file", "This file is empty.");
 
-function unrecognised(type: string, other: string | undefined): FeedClientError {
+function unrecognised(type: string, other: { description: string; name: string } | undefined): FeedClientError {
   const claim = type ? `This file says it is ${type}, but its contents are` : "This file's contents are";
-  const found = other ? `${other}, which can't be posted` : "not a photo or video format we accept";
-  return new FeedClientError("unsupported_file", `${claim} ${found}. ${allowedFormatsText()}`);
+  const found = other ? `${other.description}, which can't be posted` : "not a photo or video format we accept";
+  const details = { reason: "unrecognised", type, ...(other ? { found: other.name } : {}) };
+  return new FeedClientError(
+    "unsupported_file",
+    `${claim} ${found}. ${allowedFormatsText()}`,
+    undefined,
+    undefined,
+    details,
+  );
 }
 
 function mismatch(type: string, found: SniffedFormat): FeedClientError {
@@ -80,6 +92,9 @@ function mismatch(type: string, found: SniffedFormat): FeedClientError {
     "unsupported_file",
     `This file says it is ${type}, but it contains a ${NOUNS[found.mediaType]} (${formatName(found.format)}). ` +
       `Rename it to .${found.format} or choose another file.`,
+    undefined,
+    undefined,
+    { reason: "mismatch", type, mediaType: found.mediaType, format: found.format },
   );
 }
 
@@ -89,6 +104,9 @@ export function checkCaption(text: string): void {
     throw new FeedClientError(
       "caption_too_long",
       `The caption is ${length} characters; the limit is ${MAX_TEXT_CHARS}.`,
+      undefined,
+      undefined,
+      { length, limit: MAX_TEXT_CHARS },
     );
   }
 }

@@ -84,29 +84,36 @@ function isoBmffFormat(bytes: Uint8Array): SniffedFormat | undefined {
 }
 
 // Formats people often pick by mistake, named so a refusal can say what the file is rather than only what it is not.
-const OTHER_FORMATS: [RegExp, string][] = [
-  [/^%PDF-/, "a PDF document"],
-  [/^PK\x03\x04/, "a ZIP archive (or an Office document)"],
-  [/^BM/, "a BMP image"],
-  [/^(II\*\x00|MM\x00\*)/, "a TIFF image"],
-  [/^[\s\S]{4}ftyp3g/, "a 3GP video"],
-  [/^[\s\S]{4}ftypM4[ABP] /, "an M4A audio file"],
-  [/matroska/, "a Matroska (MKV) video"],
-  [/^\s*<(\?xml|svg)/i, "an SVG or other XML file"],
+// Each has its English description and its format's name, which reads the same in every language.
+const OTHER_FORMATS: [RegExp, string, string][] = [
+  [/^%PDF-/, "a PDF document", "PDF"],
+  [/^PK\x03\x04/, "a ZIP archive (or an Office document)", "ZIP"],
+  [/^BM/, "a BMP image", "BMP"],
+  [/^(II\*\x00|MM\x00\*)/, "a TIFF image", "TIFF"],
+  [/^[\s\S]{4}ftyp3g/, "a 3GP video", "3GP"],
+  [/^[\s\S]{4}ftypM4[ABP] /, "an M4A audio file", "M4A"],
+  [/matroska/, "a Matroska (MKV) video", "MKV"],
+  [/^\s*<(\?xml|svg)/i, "an SVG or other XML file", "SVG/XML"],
 ];
 
 /** What an unsupported file is, when its bytes say so ("a PDF document"), for the refusal message. */
-export function describeOtherFormat(bytes: Uint8Array): string | undefined {
+export function describeOtherFormat(bytes: Uint8Array): { description: string; name: string } | undefined {
   const text = ascii(bytes, 0, bytes.length);
-  return OTHER_FORMATS.find(([signature]) => signature.test(text))?.[1];
+  const found = OTHER_FORMATS.find(([signature]) => signature.test(text));
+  return found && { description: found[1], name: found[2] };
 }
 
 /** "JPEG", "MOV": what people call a format. */
 export const formatName = (format: AllowedFormat): string => FORMAT_NAMES[format];
 
+/** The allowed formats' names, each once: ["JPEG", "PNG", …], for a page to list in its own language. */
+export const allowedFormatNames = (mediaType: MediaType): string[] => [
+  ...new Set(ALLOWED_FORMATS[mediaType].map(formatName)),
+];
+
 /** The allowed formats for people, e.g. to show under the file picker: "JPEG, PNG, GIF, WebP, AVIF or HEIC". */
 export function allowedFormatsText(mediaType?: MediaType): string {
   if (!mediaType) return `Photos: ${allowedFormatsText("image")}. Videos: ${allowedFormatsText("video")}.`;
-  const names = [...new Set(ALLOWED_FORMATS[mediaType].map(formatName))];
+  const names = allowedFormatNames(mediaType);
   return `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
 }

@@ -36,7 +36,7 @@ export function sendForm(
       resolve({
         status: xhr.status,
         body: parseJson(xhr.responseText),
-        retryAfter: xhr.getResponseHeader("Retry-After"),
+        retryAfter: exposedHeader(xhr, "Retry-After"),
       });
     };
     xhr.onerror = () => {
@@ -50,6 +50,19 @@ export function sendForm(
     xhr.open("POST", url);
     xhr.send(form);
   });
+}
+
+/**
+ * A response header, or null when the browser does not expose it: asking for a header another origin did not list in
+ * Access-Control-Expose-Headers logs "Refused to get unsafe header", while getAllResponseHeaders lists only exposed ones.
+ */
+function exposedHeader(xhr: XMLHttpRequest, name: string): string | null {
+  const prefix = `${name.toLowerCase()}:`;
+  const exposed = xhr
+    .getAllResponseHeaders()
+    .split(/\r?\n/)
+    .some((line) => line.toLowerCase().startsWith(prefix));
+  return exposed ? xhr.getResponseHeader(name) : null;
 }
 
 function parseJson(text: string): unknown {

@@ -1,6 +1,6 @@
 // The delivery helpers turn a post's canonical Cloudinary URL into width-limited f_auto/q_auto URLs and posters.
 import { describe, expect, it } from "vitest";
-import { imageSources, videoSources } from "../client/feed-client.js";
+import { imageSources, placeholderSource, videoSources } from "../client/feed-client.js";
 
 const CLOUD = "https://res.cloudinary.com/demo";
 const PHOTO = {
@@ -93,5 +93,14 @@ describe("the dev server's local media URLs", () => {
     expect(imageSources(photo, { widths: [640] }).src).toBe(
       `${LOCAL}/image/upload/f_auto,q_auto,c_limit,w_640/v1795694400/feed/u1/iAbC.png`,
     );
+  });
+});
+
+describe("placeholderSource", () => {
+  it("is a 32 px blurred low-quality copy, of the first frame for a video, and empty off Cloudinary", () => {
+    const tiny = "e_blur:400,f_auto,q_auto:low,c_limit,w_32";
+    expect(placeholderSource(PHOTO)).toBe(at(`image/upload/${tiny}`, "iAbC.jpg"));
+    expect(placeholderSource(VIDEO)).toBe(at(`video/upload/so_0,${tiny}`, "vAbC.jpg"));
+    expect(placeholderSource({ mediaType: "image", mediaUrl: "https://elsewhere.test/a.jpg" })).toBe("");
   });
 });

@@ -9,6 +9,7 @@ import {
   clientFor,
   makePost,
   photo,
+  refusedHeaders,
   rejection,
   SIGNED_FIELDS,
   signing,
@@ -131,6 +132,18 @@ describe("post", () => {
       "The media service refused the file: Invalid Signature",
     ]);
   });
+});
+
+it("reads Retry-After from a cross-origin upload only when it is exposed, so the browser logs no refusal", async () => {
+  const busy = (headers: Record<string, string>) => () =>
+    HttpResponse.json({ error: { message: "busy" } }, { status: 503, headers: { "Retry-After": "7", ...headers } });
+  server.use(signing(), http.post(UPLOAD_URL, busy({})));
+  const hidden = await rejection(clientFor().post(photo()));
+  expect([hidden.code, hidden.retryAfterSeconds, refusedHeaders]).toEqual(["unavailable", undefined, []]);
+
+  server.use(signing(), http.post(UPLOAD_URL, busy({ "Access-Control-Expose-Headers": "Retry-After" })));
+  const exposed = await rejection(clientFor().post(photo()));
+  expect([exposed.code, exposed.retryAfterSeconds, refusedHeaders]).toEqual(["unavailable", 7, []]);
 });
 
 describe("list and remove", () => {

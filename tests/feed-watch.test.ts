@@ -59,7 +59,7 @@ describe("watch", () => {
     watch.stop();
     expect(statuses[0]).toBe(false);
     expect(statuses.slice(1)).toContain(true);
-    expect(onChange).toHaveBeenCalledWith([makePost()]);
+    expect(onChange).toHaveBeenCalledWith([makePost()], expect.objectContaining({ hasMore: false }));
   });
 
   it("keeps the last good list through a 503 and waits at least Retry-After before polling again", async () => {
@@ -116,5 +116,67 @@ describe("watch", () => {
       });
     });
     expect(posts.map((post) => post.id)).toEqual(["abcdefghij12"]);
+  });
+});
+
+describe("watch and the network", () => {
+  const feedPage = () => HttpResponse.json({ items: [makePost()], nextCursor: null, ttlSeconds: 3600 });
+
+  it("says offline as soon as the browser goes offline, polls nothing meanwhile, and polls at once when back", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    let online = true;
+    let notify = () => {};
+    const connectivity = {
+      online: () => online,
+      subscribe(listener: () => void) {
+        notify = listener;
+        return () => {};
+      },
+    };
+    let polls = 0;
+    server.use(
+      http.get(`${API}/api/feed`, () => {
+        polls += 1;
+        return feedPage();
+      }),
+    );
+    const statuses: string[] = [];
+    const watch = clientFor({ connectivity }).watch(() => {}, {
+      intervalMs: 1000,
+      onStatus: (s) => statuses.push(s.ok ? "ok" : s.error.code),
+    });
+    await vi.advanceTimersByTimeAsync(10);
+    online = false;
+    notify();
+    expect(statuses).toEqual(["ok", "offline"]);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(polls).toBe(1);
+    online = true;
+    notify();
+    await vi.advanceTimersByTimeAsync(10);
+    watch.stop();
+    expect([polls, statuses.at(-1)]).toEqual([2, "ok"]);
+  });
+
+  it("reports a refused token (401) on the next poll, not on the next post", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    let refuse = false;
+    server.use(
+      http.get(`${API}/api/feed`, () =>
+        refuse
+          ? HttpResponse.json({ error: { code: "unauthorized", message: "Invalid token." } }, { status: 401 })
+          : feedPage(),
+      ),
+    );
+    const statuses: string[] = [];
+    const watch = clientFor().watch(() => {}, {
+      intervalMs: 1000,
+      onStatus: (s) => statuses.push(s.ok ? "ok" : s.error.code),
+    });
+    await vi.advanceTimersByTimeAsync(10);
+    refuse = true;
+    await vi.advanceTimersByTimeAsync(1000);
+    watch.stop();
+    expect(statuses).toEqual(["ok", "unauthorized"]);
   });
 });

@@ -23,7 +23,15 @@ export const CLOUDINARY_ANSWER = {
   format: "png",
 };
 
-/** Node has no XMLHttpRequest: a minimal one over fetch, so msw answers the upload and the client's XHR code runs. */
+// Headers a cross-origin response always exposes (the Fetch standard's CORS-safelisted response header names).
+const SAFELISTED = ["cache-control", "content-language", "content-length", "content-type", "expires", "last-modified"];
+/** Every time code asked an XHR for a header the browser hides from it (Chromium logs "Refused to get unsafe header"). */
+export const refusedHeaders: string[] = [];
+
+/**
+ * Node has no XMLHttpRequest: a minimal one over fetch, so msw answers the upload and the client's XHR code runs.
+ * Like a browser on a cross-origin upload, it exposes only safelisted headers and those in Access-Control-Expose-Headers.
+ */
 class FetchBackedXhr {
   readonly upload = {
     onprogress: null as ((event: Partial<ProgressEvent>) => void) | null,
@@ -40,7 +48,20 @@ class FetchBackedXhr {
   open(_method: string, url: string) {
     this.#url = url;
   }
-  getResponseHeader = (name: string) => this.#headers.get(name);
+  #exposed = (name: string) => {
+    const listed = (this.#headers.get("access-control-expose-headers") ?? "").toLowerCase().split(/\s*,\s*/);
+    return SAFELISTED.includes(name.toLowerCase()) || listed.includes(name.toLowerCase());
+  };
+  getResponseHeader = (name: string) => {
+    if (this.#exposed(name)) return this.#headers.get(name);
+    refusedHeaders.push(name);
+    return null;
+  };
+  getAllResponseHeaders = () =>
+    [...this.#headers]
+      .filter(([name]) => this.#exposed(name))
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join("");
   abort = () => this.#abort.abort();
   send(body: FormData) {
     const request = new Request(this.#url, { method: "POST", body, signal: this.#abort.signal });
