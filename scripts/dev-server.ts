@@ -46,6 +46,12 @@ async function loadRoutes(directory: string): Promise<Route[]> {
   return routes.sort((a, b) => Number(a.dynamic) - Number(b.dynamic));
 }
 
+// Bundles under /client/ carry a content hash in their names (scripts/build-client.mjs): a changed file is a new URL,
+// so browsers may keep each one for a year without asking again. vercel.json sends the same header.
+const IMMUTABLE = "public, max-age=31536000, immutable";
+// Everything else (the page, the SDK's stable alias) is checked on every load, so a deploy shows at once.
+const REVALIDATE = "no-cache";
+
 // Served as they are: the page learns the feed's lifetime from GET /api/feed, so nothing is rewritten on the way out.
 async function serveStatic(pathname: string): Promise<Response | undefined> {
   const publicDir = join(ROOT, "public");
@@ -53,7 +59,11 @@ async function serveStatic(pathname: string): Promise<Response | undefined> {
   if (relative(publicDir, path).startsWith("..")) return undefined;
   const body = await readFile(path).catch(() => undefined);
   if (!body) return undefined;
-  return new Response(body, { headers: { "Content-Type": STATIC_TYPES[extname(path)] ?? "application/octet-stream" } });
+  const headers = {
+    "Content-Type": STATIC_TYPES[extname(path)] ?? "application/octet-stream",
+    "Cache-Control": pathname.startsWith("/client/") ? IMMUTABLE : REVALIDATE,
+  };
+  return new Response(body, { headers });
 }
 
 async function main(): Promise<void> {
