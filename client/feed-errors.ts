@@ -20,7 +20,7 @@ export type ClientErrorCode =
 /**
  * The facts behind a refusal, so a page can word it in its own language instead of showing `message` (English):
  * file_too_large {mediaType, size, limit}; unsupported_file {reason: "not_media" | "unrecognised" | "mismatch",
- * type, found?, format?}; caption_too_long {length, limit}.
+ * type, found? (a format name), format? and name? (the format it really is)}; caption_too_long {length, limit}.
  */
 export type ErrorDetails = Readonly<Record<string, string | number>>;
 

@@ -94,7 +94,7 @@ function mismatch(type: string, found: SniffedFormat): FeedClientError {
       `Rename it to .${found.format} or choose another file.`,
     undefined,
     undefined,
-    { reason: "mismatch", type, mediaType: found.mediaType, format: found.format },
+    { reason: "mismatch", type, mediaType: found.mediaType, format: found.format, name: formatName(found.format) },
   );
 }
 

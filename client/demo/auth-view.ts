@@ -1,6 +1,7 @@
 // The demo's way in: a neutral placeholder until the sign-in mode is known, then the dev sign-in form (saying why,
 // when a sign-in has ended) or the host-app explanation, and the account bar once someone is signed in.
 import { byId, setText } from "./dom.js";
+import { t } from "./i18n/index.js";
 import { devSignIn, type Session, type SignInMode } from "./session.js";
 import { problemMessage } from "./wording.js";
 
@@ -47,10 +48,7 @@ export function mountAuthView(baseUrl: string, events: AuthViewEvents): AuthView
       byId("account").hidden = !session;
       setText(byId("account-name"), session?.user.username ?? "");
       byId("auth-pending").hidden = known;
-      setText(
-        byId("auth-pending-text"),
-        mode === "unreachable" ? "Can't reach the feed service yet. Retrying…" : "Getting things ready…",
-      );
+      setText(byId("auth-pending-text"), t(mode === "unreachable" ? "auth.unreachable" : "auth.pending"));
       byId("sign-in").hidden = mode !== "dev" || session !== null;
       byId("host-auth").hidden = mode !== "host" || session !== null;
     },

@@ -4,6 +4,7 @@
 import { MAX_TEXT_CHARS } from "../../lib/limits.js";
 import { captionLength } from "../limits.js";
 import { byId, setText } from "./dom.js";
+import { t, text } from "./i18n/index.js";
 import { loadDraft, saveDraft } from "./session.js";
 
 export interface ComposerForm {
@@ -32,7 +33,7 @@ export function mountComposerForm(onExpand: () => void): ComposerForm {
 
   function updateCount(): void {
     const length = captionLength(caption.value);
-    setText(count, `${length} / ${MAX_TEXT_CHARS}`);
+    setText(count, t("composer.captionCount", { length, limit: MAX_TEXT_CHARS }));
     count.classList.toggle("over", length > MAX_TEXT_CHARS);
   }
 
@@ -78,14 +79,15 @@ export function mountUploadState(postButton: HTMLButtonElement): UploadState {
   const bar = byId("upload");
   const progress = byId<HTMLProgressElement>("upload-progress");
   const percent = byId("upload-percent");
+  const asPercent = new Intl.NumberFormat(text.lang, { style: "percent" });
   const setProgress = (fraction: number) => {
     const value = Math.round(fraction * 100);
     progress.value = value;
-    setText(percent, `${value}%`);
+    setText(percent, asPercent.format(value / 100));
   };
   const setBusy = (busy: boolean) => {
     for (const control of controls) control.disabled = busy;
-    setText(postButton, busy ? "Posting…" : "Post");
+    setText(postButton, t(busy ? "composer.posting" : "composer.post"));
     bar.hidden = !busy;
     setProgress(0);
   };

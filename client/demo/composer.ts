@@ -1,10 +1,10 @@
 // The demo's composer: a photo or video and a caption, posted with progress and cancel; each outcome leaves its
 // message in the right place and focus on what to do next.
 import type { Post } from "../../lib/schemas.js";
-import type { FeedClient } from "../feed-client.js";
-import { FeedClientError } from "../feed-errors.js";
+import { type FeedClient, FeedClientError } from "../feed-client.js";
 import { type ComposerForm, mountComposerForm, mountUploadState } from "./composer-form.js";
 import { byId, setText } from "./dom.js";
+import { t } from "./i18n/index.js";
 import { type MediaPicker, mountMediaPicker } from "./media-picker.js";
 import { problemMessage } from "./wording.js";
 
@@ -27,7 +27,6 @@ export interface Composer {
 
 // Refusals about the file itself are shown under the picker, next to the thing to change.
 const FILE_PROBLEMS = new Set(["unsupported_file", "file_too_large", "empty_file"]);
-const EXPIRED_REASON = "Your sign-in has expired, so nothing was posted. Sign in again: your draft is kept.";
 
 export function mountComposer(deps: ComposerDeps): Composer {
   const picker = mountMediaPicker(deps.client);
@@ -40,7 +39,7 @@ export function mountComposer(deps: ComposerDeps): Composer {
     setText(form.error, "");
     setText(form.notice, "");
     if (!file) {
-      picker.showError("Choose a photo or video first.");
+      picker.showError(t("composer.chooseFile"));
       picker.focus();
       return;
     }
@@ -58,7 +57,7 @@ export function mountComposer(deps: ComposerDeps): Composer {
     if (!post) return settleFailure(problem, { form, picker, deps });
     form.clear();
     picker.reset();
-    setText(form.notice, `Posted. It disappears in ${deps.lifetimeWords()}.`);
+    setText(form.notice, t("composer.posted", { lifetime: deps.lifetimeWords() }));
     deps.onPosted(post);
   }
 
@@ -87,9 +86,9 @@ function settleFailure(problem: unknown, ui: { form: ComposerForm; picker: Media
   if (byId("composer").hidden) return;
   const code = problem instanceof FeedClientError ? problem.code : undefined;
   if (code === "unauthorized") {
-    deps.onSignedOut(EXPIRED_REASON);
+    deps.onSignedOut(t("signIn.expiredWhilePosting"));
   } else if (code === "aborted") {
-    setText(form.notice, "Upload cancelled. Your photo or video and caption are still here.");
+    setText(form.notice, t("composer.cancelled"));
     form.postButton.focus();
   } else if (code && FILE_PROBLEMS.has(code)) {
     picker.showError(problemMessage(problem));

@@ -1,7 +1,7 @@
 // The demo's feed: one list item per live post, newest first, each counting down and leaving when its time is up.
 import type { Post } from "../../lib/schemas.js";
-import { formatTimeLeft } from "../time-left.js";
 import { focusElement } from "./dom.js";
+import { text } from "./i18n/index.js";
 import { createPostCard, type PostCard } from "./post-card.js";
 import { addDeleteControls } from "./post-delete.js";
 
@@ -72,7 +72,7 @@ export function createFeedView(list: HTMLUListElement, empty: HTMLElement, deps:
       // Only new or reordered items move, so a playing video keeps playing.
       const at = list.children[index] ?? null;
       if (at !== card.item) list.insertBefore(card.item, at);
-      card.timeLeft.textContent = formatTimeLeft(deps.expiresAt(post) - now);
+      card.timeLeft.textContent = text.timeLeft(deps.expiresAt(post) - now);
     });
     empty.hidden = !state.loaded || posts.length > 0;
   }

@@ -1,10 +1,10 @@
 // The composer's file picker: the allowed formats under it, a preview, and the real-format check's refusal beside it.
 
 import { MAX_MEDIA_BYTES } from "../../lib/limits.js";
-import { allowedFormatsText, type FeedClient, type MediaType } from "../feed-client.js";
-import { formatBytes } from "../file-check.js";
+import type { FeedClient, MediaType } from "../feed-client.js";
 import { byId, element, setText } from "./dom.js";
-import { problemMessage } from "./wording.js";
+import { t } from "./i18n/index.js";
+import { mediaHint, problemMessage } from "./wording.js";
 
 export interface MediaPicker {
   file(): File | undefined;
@@ -22,7 +22,7 @@ export function mountMediaPicker(client: FeedClient): MediaPicker {
   // Checking reads the file; only the newest choice may show its preview or its refusal.
   let latestCheck = 0;
 
-  setText(byId("media-hint"), allowedFormatsHint());
+  setText(byId("media-hint"), mediaHint(MAX_MEDIA_BYTES));
 
   function showError(message: string): void {
     setText(error, message);
@@ -69,20 +69,14 @@ export function mountMediaPicker(client: FeedClient): MediaPicker {
 function showPreview(preview: HTMLElement, file: File, type: MediaType): string {
   const url = URL.createObjectURL(file);
   const shown = type === "video" ? element("video") : element("img");
-  if (shown instanceof HTMLImageElement) shown.alt = "Preview of the chosen photo";
+  if (shown instanceof HTMLImageElement) shown.alt = t("composer.previewAlt");
   else shown.muted = true;
   // HEIC or MOV may not play here; viewers get them converted (f_auto), so only the preview is missing.
   shown.addEventListener("error", () => {
-    preview.replaceChildren(element("p", "preview-missing", "No preview in this browser; viewers will see it."));
+    preview.replaceChildren(element("p", "preview-missing", t("composer.noPreview")));
   });
   shown.src = url;
   preview.replaceChildren(shown);
   preview.hidden = false;
   return url;
-}
-
-/** "Photos: JPEG, PNG, … or HEIC, up to 10 MB. Videos: MP4, … or M4V, up to 100 MB." */
-function allowedFormatsHint(): string {
-  const image = `Photos: ${allowedFormatsText("image")}, up to ${formatBytes(MAX_MEDIA_BYTES.image)}.`;
-  return `${image} Videos: ${allowedFormatsText("video")}, up to ${formatBytes(MAX_MEDIA_BYTES.video)}.`;
 }

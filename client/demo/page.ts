@@ -1,42 +1,49 @@
-// Entry point of the demo page at `/`: sign-in, composer and live feed, wired to the browser client (../feed-client.ts).
-
-import { DEFAULT_TTL_SECONDS } from "../../lib/limits.js";
-import type { Post } from "../../lib/schemas.js";
-import { createFeedClient, type FeedWatch, type WatchStatus } from "../feed-client.js";
-import { FeedClientError } from "../feed-errors.js";
-import { expiresAt } from "../time-left.js";
+// Entry point of the demo page at `/`: sign-in, composer, the stories tray and viewer, and the live feed, wired to
+// the browser client through its public entry (../feed-client.ts).
+import { createFeedClient, FeedClientError, type FeedWatch, type Post, type WatchStatus } from "../feed-client.js";
 import { mountAuthView } from "./auth-view.js";
 import { mountComposer } from "./composer.js";
 import { byId, setText } from "./dom.js";
+import { mountFeedMore } from "./feed-more.js";
 import { createFeedView } from "./feed-view.js";
+import { t, text } from "./i18n/index.js";
+import { translatePage } from "./i18n/text.js";
 import { checkSignIn, loadDraft, loadSession, type Session, type SignInMode, saveSession } from "./session.js";
-import { formatLifetime, watchStatusText } from "./wording.js";
+import { mountStories } from "./stories.js";
+import { watchStatusText } from "./wording.js";
 
 // Others' posts appear within a few seconds; a 304 makes a quiet poll nearly free.
 const POLL_INTERVAL_MS = 3000;
+// A page of the feed; the rest arrives as the reader scrolls (feed-more.ts).
+const PAGE_SIZE = 20;
 // Start-up checks retry like the watch backs off: soon at first, then at most once a minute through a long outage.
 const MAX_RETRY_MS = 60_000;
-const SIGN_IN_EXPIRED = "Your sign-in has expired (the server may have restarted). Sign in again";
+
+translatePage(document, text);
+document.title = t("app.title");
+for (const node of document.querySelectorAll<HTMLElement>(".lifetime")) setText(node, t("app.lifetimeUnknown"));
 
 const baseUrl = location.origin;
 let session: Session | null = loadSession();
 let mode: SignInMode | "pending" = "pending";
-// FEED_TTL_SECONDS as GET /api/feed reports it; nothing is listed (or counted down) before it is known.
-let ttlSeconds = DEFAULT_TTL_SECONDS;
 let watcher: FeedWatch | undefined;
+let lifetimeShown = false;
+let lastStatusOk = true;
 
+// The client learns FEED_TTL_SECONDS from the first page it reads; countdowns and wording follow it from then on.
 const client = createFeedClient({ baseUrl, getToken: () => session?.token });
 const feedStatus = byId("feed-status");
+const stories = mountStories(client);
 
 const view = createFeedView(byId<HTMLUListElement>("feed"), byId("feed-empty"), {
-  expiresAt: (post) => expiresAt(post, ttlSeconds),
+  expiresAt: (post) => client.expiresAt(post),
   currentUserId: () => session?.user.userId ?? null,
   async remove(post) {
     try {
       await client.remove(post.id);
       watcher?.refresh();
     } catch (error) {
-      if (error instanceof FeedClientError && error.code === "unauthorized") endSession(`${SIGN_IN_EXPIRED}.`);
+      if (error instanceof FeedClientError && error.code === "unauthorized") endSession(t("signIn.expired"));
       throw error;
     }
   },
@@ -57,7 +64,7 @@ const auth = mountAuthView(baseUrl, {
 
 const composer = mountComposer({
   client,
-  lifetimeWords: () => formatLifetime(ttlSeconds),
+  lifetimeWords: () => text.lifetime(client.ttlSeconds()),
   onPosted(post: Post) {
     view.addOwn(post);
     view.focusPost(post.id);
@@ -85,6 +92,21 @@ function endSession(reason: string): void {
 function showStatus(status: WatchStatus): void {
   setText(feedStatus, watchStatusText(status));
   feedStatus.classList.toggle("warning", !status.ok);
+  // A server that refuses the token on a read has ended the sign-in: say so now, not when the person presses Post.
+  if (!status.ok && status.error.code === "unauthorized" && session) endSession(t("signIn.expired"));
+  // Back after an outage (a dev server restart, the network): the token may no longer be good.
+  if (status.ok && !lastStatusOk) void recheckSignIn();
+  lastStatusOk = status.ok;
+}
+
+/** The dev server signs with a new secret after a restart; its sign-in check says whether our token survived. */
+async function recheckSignIn(): Promise<void> {
+  if (mode !== "dev" || !session) return;
+  const token = session.token;
+  const check = await checkSignIn(baseUrl, token);
+  if (check.tokenValid === false && session?.token === token) {
+    endSession(t(loadDraft() ? "signIn.expiredDraftKept" : "signIn.expired"));
+  }
 }
 
 /** Calls `attempt` until it has an answer, waiting longer after each miss. */
@@ -107,36 +129,34 @@ async function settleSignIn(): Promise<void> {
   // A host app's deployment has no dev tokens to keep; a dev token the server refuses has expired.
   const stale = session !== null && (mode !== "dev" || check.tokenValid === false);
   setSession(stale ? null : session);
-  if (stale && mode === "dev") auth.showReason(`${SIGN_IN_EXPIRED}${loadDraft() ? ": your draft is kept." : "."}`);
-}
-
-/** The feed's lifetime from the API itself, so every sentence and countdown follows the server's FEED_TTL_SECONDS. */
-function learnLifetime(): Promise<number> {
-  return untilAnswered(async () => {
-    try {
-      return (await client.list({ limit: 1 })).ttlSeconds ?? DEFAULT_TTL_SECONDS;
-    } catch (error) {
-      if (error instanceof FeedClientError) showStatus({ ok: false, error });
-      return undefined;
-    }
-  });
+  if (stale && mode === "dev") auth.showReason(t(loadDraft() ? "signIn.expiredDraftKept" : "signIn.expired"));
 }
 
 function showLifetime(seconds: number): void {
-  const words = formatLifetime(seconds);
+  const words = text.lifetime(seconds);
   for (const node of document.querySelectorAll<HTMLElement>(".lifetime")) setText(node, words);
-  document.title = `Vanish · photos and videos for ${words}`;
+  document.title = t("app.titleWithLifetime", { lifetime: words });
 }
 
-async function startFeed(): Promise<void> {
-  ttlSeconds = await learnLifetime();
-  showLifetime(ttlSeconds);
-  // The watch drops posts whose time is up, so its client must know the lifetime too.
-  const watching = createFeedClient({ baseUrl, getToken: () => session?.token, ttlSeconds });
-  watcher = watching.watch((posts) => view.showServerList(posts), {
-    intervalMs: POLL_INTERVAL_MS,
-    onStatus: showStatus,
-  });
+/** One request starts everything: the first page brings the posts and the server's lifetime (ttlSeconds). */
+function startFeed(): void {
+  const more = mountFeedMore(() => watcher?.loadMore() ?? Promise.resolve(false));
+  watcher = client.watch(
+    (posts: Post[], state) => {
+      if (!lifetimeShown) {
+        lifetimeShown = true;
+        showLifetime(state.ttlSeconds);
+        byId("feed-skeleton").hidden = true;
+      }
+      view.showServerList(posts);
+      more.update(state.hasMore);
+      // Someone posted or a post left: the tray may have a new person, or one fewer. On a dev server, an emptied
+      // feed is also how a restart shows.
+      void stories.refresh();
+      void recheckSignIn();
+    },
+    { intervalMs: POLL_INTERVAL_MS, limit: PAGE_SIZE, onStatus: showStatus },
+  );
 }
 
 // Countdowns move every second and expired posts leave on time, without waiting for the server.
@@ -146,4 +166,4 @@ document.addEventListener("visibilitychange", () => view.tick());
 
 auth.show("pending", null);
 void settleSignIn();
-void startFeed();
+startFeed();

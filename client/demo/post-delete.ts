@@ -2,6 +2,7 @@
 // itself, beside the button, until it is dismissed or the post is gone (a poll never overwrites it).
 import type { Post } from "../../lib/schemas.js";
 import { button, element, setText } from "./dom.js";
+import { t } from "./i18n/index.js";
 import { problemMessage } from "./wording.js";
 
 // Long enough to notice a slip and press Undo, short enough that the post is really gone soon after.
@@ -23,7 +24,7 @@ addEventListener("pagehide", () => {
 /** Adds the Delete button (and its undo bar and error line) to the author's own card. */
 export function addDeleteControls(post: Post, card: HTMLLIElement, deps: DeleteDeps): void {
   const actions = element("div", "post-actions");
-  const deleteButton = button("Delete", "button-quiet button-danger");
+  const deleteButton = button(t("post.delete"), "button-quiet button-danger");
   const problem = element("div", "post-error");
   problem.hidden = true;
   const undo = createUndoBar();
@@ -46,7 +47,7 @@ export function addDeleteControls(post: Post, card: HTMLLIElement, deps: DeleteD
     waiting.delete(send);
     // aria-disabled, not disabled: a disabled button loses focus to <body>, and focus should follow the card.
     undo.button.setAttribute("aria-disabled", "true");
-    setText(undo.status, "Deleting…");
+    setText(undo.status, t("post.deleting"));
     try {
       await deps.remove(post);
       deps.onDeleted(post);
@@ -60,7 +61,7 @@ export function addDeleteControls(post: Post, card: HTMLLIElement, deps: DeleteD
   deleteButton.addEventListener("click", () => {
     problem.hidden = true;
     card.classList.add("pending-delete");
-    setText(undo.status, "Post deleted.");
+    setText(undo.status, t("post.deleted"));
     undo.button.focus();
     waiting.add(send);
     timer = setTimeout(send, UNDO_MS);
@@ -73,13 +74,13 @@ export function addDeleteControls(post: Post, card: HTMLLIElement, deps: DeleteD
 
 /** The failure, beside the Delete button, until its Dismiss button is pressed. */
 function showProblem(problem: HTMLElement, message: string, onDismiss: () => void): void {
-  const dismiss = button("Dismiss", "button-quiet");
+  const dismiss = button(t("post.dismiss"), "button-quiet");
   dismiss.addEventListener("click", () => {
     problem.hidden = true;
     problem.replaceChildren();
     onDismiss();
   });
-  const text = element("p", undefined, `Couldn't delete this post. ${message}`);
+  const text = element("p", undefined, t("post.deleteFailed", { reason: message }));
   text.setAttribute("role", "alert");
   problem.replaceChildren(text, dismiss);
   problem.hidden = false;
@@ -90,7 +91,7 @@ function createUndoBar(): { bar: HTMLElement; status: HTMLElement; button: HTMLB
   const bar = element("div", "post-undo");
   const status = element("p", "post-undo-status");
   status.setAttribute("role", "status");
-  const undoButton = button("Undo", "button-quiet");
+  const undoButton = button(t("post.undo"), "button-quiet");
   bar.append(status, undoButton);
   return { bar, status, button: undoButton };
 }

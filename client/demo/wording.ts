@@ -1,18 +1,7 @@
-// What the demo page says: the server's post lifetime in words, and each problem worded by what actually failed.
-import type { WatchStatus } from "../feed-client.js";
-import { FeedClientError } from "../feed-errors.js";
-
-/** "an hour", "2 minutes", "90 seconds": FEED_TTL_SECONDS as a sentence reads it. */
-export function formatLifetime(seconds: number): string {
-  if (seconds % 3600 === 0) return countOf(seconds / 3600, "hour");
-  if (seconds % 60 === 0) return countOf(seconds / 60, "minute");
-  return countOf(seconds, "second");
-}
-
-function countOf(count: number, unit: string): string {
-  if (count !== 1) return `${count} ${unit}s`;
-  return unit === "hour" ? "an hour" : `a ${unit}`;
-}
+// What the demo page says about a problem, worded from the SDK's error codes and details (never its English message),
+// and the feed's live status line.
+import { allowedFormatNames, FeedClientError, type WatchStatus } from "../feed-client.js";
+import { t, text } from "./i18n/index.js";
 
 /** The server answered, and badly (503, 5xx): not the person's connection, so it is not worded as theirs. */
 function isServerTrouble(problem: FeedClientError): boolean {
@@ -20,29 +9,83 @@ function isServerTrouble(problem: FeedClientError): boolean {
 }
 
 /** No answer at all; the browser knows when it has no network, so "offline" is only said when it is true. */
-function unreachableMessage(): string {
-  if (typeof navigator !== "undefined" && !navigator.onLine) return "You're offline. Reconnect and try again.";
-  return "Can't reach the feed. Check your connection and try again.";
+const isOffline = () => typeof navigator !== "undefined" && !navigator.onLine;
+
+/** One sentence for a failed action (post, delete, sign-in, loading) that can be shown as it is. */
+export function problemMessage(problem: unknown): string {
+  if (!(problem instanceof FeedClientError)) return t("problem.generic");
+  if (problem.code === "offline") return t(isOffline() ? "problem.offline" : "problem.unreachable");
+  if (isServerTrouble(problem)) return t("problem.serverTrouble");
+  return fileProblem(problem) ?? requestProblem(problem);
 }
 
-/** One sentence for a failed action (post, delete, sign-in) that can be shown as it is. */
-export function problemMessage(problem: unknown): string {
-  if (!(problem instanceof FeedClientError)) return "Something went wrong. Try again.";
-  if (problem.code === "offline") return unreachableMessage();
-  if (isServerTrouble(problem)) return "The feed service is having trouble. Try again in a moment.";
-  return problem.message;
+function requestProblem(problem: FeedClientError): string {
+  switch (problem.code) {
+    case "rate_limited":
+      return problem.retryAfterSeconds
+        ? t("problem.rateLimited", { seconds: problem.retryAfterSeconds })
+        : t("problem.rateLimitedSoon");
+    case "not_signed_in":
+      return t("problem.notSignedIn");
+    case "unauthorized":
+      return t("problem.unauthorized");
+    case "forbidden":
+      return t("problem.forbidden");
+    case "upload_rejected":
+      return t("problem.uploadRejected");
+    case "upload_removed":
+      return t("problem.uploadRemoved");
+    case "aborted":
+      return t("problem.aborted");
+    default:
+      return (problem.status ?? 0) >= 400 ? t("problem.invalid") : t("problem.generic");
+  }
+}
+
+/** The refusals `post` and `verifyFile` make before uploading, from their details. */
+function fileProblem(problem: FeedClientError): string | undefined {
+  const details = problem.details;
+  switch (problem.code) {
+    case "empty_file":
+      return t("problem.emptyFile");
+    case "caption_too_long":
+      return t("problem.captionTooLong", { length: details.length, limit: details.limit });
+    case "file_too_large": {
+      const sizes = { size: text.bytes(Number(details.size)), limit: text.bytes(Number(details.limit)) };
+      return t(details.mediaType === "video" ? "problem.videoTooLarge" : "problem.photoTooLarge", sizes);
+    }
+    case "unsupported_file":
+      return unsupportedFile(details);
+    default:
+      return undefined;
+  }
+}
+
+function unsupportedFile(details: FeedClientError["details"]): string {
+  const type = String(details.type ?? "");
+  if (details.reason === "not_media") return type ? t("problem.notMedia", { type }) : t("problem.notMediaUntyped");
+  if (details.reason === "mismatch") {
+    const params = { type, format: String(details.name), extension: String(details.format) };
+    return t(details.mediaType === "video" ? "problem.videoMislabelled" : "problem.photoMislabelled", params);
+  }
+  return details.found ? t("problem.otherFormat", { format: String(details.found) }) : t("problem.unknownFormat");
 }
 
 /** The feed's live status line; the last posts stay on screen while the watch retries. */
 export function watchStatusText(status: WatchStatus): string {
-  if (status.ok) return "Live · updates every few seconds";
+  if (status.ok) return t("feed.live");
   const { error } = status;
-  if (error.code === "offline") {
-    const offline = typeof navigator !== "undefined" && !navigator.onLine;
-    return offline
-      ? "Offline · showing the last posts, retrying…"
-      : "Can't reach the feed · check your connection, retrying…";
-  }
-  if (isServerTrouble(error)) return "The feed service is having trouble · showing the last posts, retrying…";
-  return `${error.message} Showing the last posts, retrying…`;
+  if (error.code === "offline") return t(isOffline() ? "feed.offline" : "feed.unreachable");
+  if (isServerTrouble(error)) return t("feed.serverTrouble");
+  return t("feed.otherTrouble");
+}
+
+/** "Photos: JPEG, … or HEIC, up to 10 MB. Videos: MP4, … or M4V, up to 100 MB." */
+export function mediaHint(maxBytes: { image: number; video: number }): string {
+  return t("composer.mediaHint", {
+    imageFormats: text.alternatives(allowedFormatNames("image")),
+    imageLimit: text.bytes(maxBytes.image),
+    videoFormats: text.alternatives(allowedFormatNames("video")),
+    videoLimit: text.bytes(maxBytes.video),
+  });
 }
