@@ -1,6 +1,6 @@
 // `npm run build`: bundles the browser client and the demo page into public/client/ with esbuild, under content-hashed
 // names (so they can be cached for a year), and writes public/index.html pointing at them.
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -21,8 +21,6 @@ const ENTRIES = {
  * a stable address for host apps that re-exports the hashed SDK. Importable so tests and the dev server build first.
  */
 export async function buildClient({ logLevel = "info" } = {}) {
-  // Old hashes would pile up otherwise; nothing else lives in public/client/.
-  await rm(resolve(ROOT, OUT_DIR), { recursive: true, force: true });
   const result = await build({
     absWorkingDir: ROOT,
     entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, entry]) => [name, entry.source])),
@@ -44,10 +42,30 @@ export async function buildClient({ logLevel = "info" } = {}) {
   const urls = hashedUrls(result.metafile);
   let html = await readFile(resolve(ROOT, "client/demo/index.html"), "utf8");
   for (const [name, entry] of Object.entries(ENTRIES)) html = html.replaceAll(entry.placeholder, urls[name]);
-  await writeFile(resolve(ROOT, "public/index.html"), html);
+  await writeAtomically("public/index.html", html);
   const sdk = `// The feed's browser client; the file it re-exports is content-hashed and cached for a year.\nexport * from "${urls["feed-client"]}";\n`;
-  await writeFile(resolve(ROOT, "public/feed-client.js"), sdk);
+  await writeAtomically("public/feed-client.js", sdk);
+  await removeStale(result.metafile);
   return result;
+}
+
+/** A server running meanwhile serves the old file or the new one, never half of one. */
+async function writeAtomically(path, text) {
+  const temporary = resolve(ROOT, `${path}.${process.pid}.tmp`);
+  await writeFile(temporary, text);
+  await rename(temporary, resolve(ROOT, path));
+}
+
+/**
+ * Old hashes would pile up otherwise. They go only after the new files are in place: an unchanged bundle keeps its
+ * name (the hash is of its content), so a page being served meanwhile never misses a file.
+ */
+async function removeStale(metafile) {
+  const current = new Set(Object.keys(metafile.outputs).map((output) => basename(output)));
+  const present = await readdir(resolve(ROOT, OUT_DIR));
+  await Promise.all(
+    present.filter((name) => !current.has(name)).map((name) => rm(resolve(ROOT, OUT_DIR, name), { force: true })),
+  );
 }
 
 /** "/client/demo-page-ABCD1234.js" for each entry, from esbuild's metafile. */

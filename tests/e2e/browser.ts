@@ -42,10 +42,14 @@ export async function signIn(page: Page, baseUrl: string, name: string): Promise
 }
 
 /** A real PNG (a small sunset scene) rendered by Chromium itself, so no binary fixture is needed. */
-export async function scenePng(browser: Browser, sky: [string, string]): Promise<Buffer> {
-  const page = await browser.newPage({ viewport: { width: 800, height: 520 } });
+export async function scenePng(
+  browser: Browser,
+  sky: [string, string],
+  size: { width: number; height: number } = { width: 800, height: 520 },
+): Promise<Buffer> {
+  const page = await browser.newPage({ viewport: size });
   const hill = "position:absolute;bottom:0;border-radius:50% 50% 0 0";
-  await page.setContent(`<body style="margin:0"><div style="position:relative;width:800px;height:520px;overflow:hidden;
+  await page.setContent(`<body style="margin:0"><div style="position:relative;width:100vw;height:100vh;overflow:hidden;
     background:linear-gradient(180deg,${sky[0]},${sky[1]})">
     <div style="position:absolute;left:480px;top:150px;width:140px;height:140px;border-radius:50%;background:#fff6d5"></div>
     <div style="${hill};left:-120px;width:620px;height:240px;background:#2d3a4a"></div>

@@ -66,7 +66,7 @@ export function describeFeed(run: DemoRun): void {
       expect(await focusedElement(page)).toBe("BUTTON Undo");
       await doomed.getByRole("button", { name: "Undo" }).click();
       expect(await focusedElement(page)).toBe("BUTTON Delete");
-      expect(await doomed.locator("img").isVisible()).toBe(true);
+      expect(await doomed.locator("img.media-main").isVisible()).toBe(true);
 
       // Left alone, the delete goes out after the undo time; focus moves to the feed rather than <body>.
       await doomed.getByRole("button", { name: "Delete" }).click();
@@ -111,17 +111,17 @@ export function describeFeed(run: DemoRun): void {
         if (failure === "network") return route.abort("connectionrefused");
         return route.fallback();
       });
-      // The page retries its first read 3 s, then 6 s after a miss: the clock skips those waits.
+      // The watch backs off from 3 s, doubling after each miss (±20%): the clock skips those waits.
       await page.clock.install();
       await page.goto(run.baseUrl);
       const status = page.locator("#feed-status");
       await status.filter({ hasText: "The feed service is having trouble" }).waitFor();
       expect(await status.textContent()).not.toMatch(/connection/i);
       failure = "network";
-      await page.clock.runFor(3000);
+      await page.clock.runFor(7500);
       await status.filter({ hasText: "check your connection" }).waitFor();
       failure = "none";
-      await page.clock.runFor(6000);
+      await page.clock.runFor(15_000);
       await status.filter({ hasText: "Live" }).waitFor();
 
       // The same words for an action: a 503 while asking to upload is the service's trouble, not the connection's.

@@ -75,7 +75,7 @@ export function describePage(run: DemoRun): void {
         await page.goto(run.baseUrl);
         await page.getByLabel("Name").waitFor();
         await postWith(page, "Harbour lights")
-          .locator("img")
+          .locator("img.media-main")
           .evaluate((img: HTMLImageElement) => img.decode());
         expect(await axeViolations(page)).toEqual([]);
         await screenshot(page, `demo-signed-out-${size}`);

@@ -38,7 +38,7 @@ async function postWithProgress(run: DemoRun, page: Page, caption: string): Prom
   return posted;
 }
 
-/** Width-limited f_auto,q_auto copies, lazy, in a box sized before the bytes arrive. */
+/** Width-limited f_auto,q_auto copies, lazy, in a frame of the photo's own shape that is sized before they arrive. */
 async function expectDeliveryImage(image: Locator): Promise<void> {
   const srcset = (await image.getAttribute("srcset")) ?? "";
   expect(srcset.split(", ").length).toBeGreaterThan(1);
@@ -46,10 +46,20 @@ async function expectDeliveryImage(image: Locator): Promise<void> {
   expect(await image.getAttribute("src")).toContain("/f_auto,q_auto,c_limit,w_");
   expect(await image.getAttribute("sizes")).toBeTruthy();
   expect([await image.getAttribute("loading"), await image.getAttribute("decoding")]).toEqual(["lazy", "async"]);
-  expect([await image.getAttribute("width"), await image.getAttribute("height")]).toEqual(["800", "600"]);
   // The browser picked a width-limited candidate and decoded it (the local stand-in serves the original's bytes).
   const shown = await image.evaluate((img: HTMLImageElement) => img.decode().then(() => img.currentSrc));
   expect(srcset.split(", ").map((candidate) => candidate.split(" ")[0])).toContain(shown);
+  // The frame has its height before the photo loads (a default shape, then the tiny placeholder's), and now has
+  // the photo's own aspect ratio (800×520 here): no empty bands.
+  const frame = image.locator("xpath=..");
+  const frameRatio = async () => {
+    const box = (await frame.boundingBox()) ?? { width: 0, height: 1 };
+    return box.width / box.height;
+  };
+  await expect.poll(frameRatio).toBeCloseTo(800 / 520, 1);
+  const { width, height } = (await frame.boundingBox()) ?? { width: 0, height: 0 };
+  const drawn = (await image.boundingBox()) ?? { width: 0, height: 0 };
+  expect([Math.round(drawn.width), Math.round(drawn.height)]).toEqual([Math.round(width), Math.round(height)]);
 }
 
 /** On a phone the composer is one row until "New post" opens it; after posting it folds again. */
@@ -89,7 +99,7 @@ export function describePosting(run: DemoRun): void {
       expect(await adasPost.locator(".post-caption").textContent()).toBe(HTML_CAPTION);
       expect(await adasPost.locator(".post-caption *").count()).toBe(0);
       expect(await adasPost.locator("time").textContent()).toBe("1m left");
-      await expectDeliveryImage(adasPost.locator("img"));
+      await expectDeliveryImage(adasPost.locator("img.media-main"));
 
       // Grace's open page picks the post up by polling, without reloading.
       const seenByGrace = postWith(grace, "Sunset");

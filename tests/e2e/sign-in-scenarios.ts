@@ -48,7 +48,7 @@ export function describeSignIn(run: DemoRun): void {
       expect(await page.getByRole("heading", { name: "Live now" }).isVisible()).toBe(true);
     });
 
-    it("after a dev-server restart, says why on the sign-in form and keeps the draft", async () => {
+    it("after a dev-server restart, says why on the sign-in form without waiting for Post, and keeps the draft", async () => {
       const png = await scenePng(run.browser, ["#facc15", "#a16207"]);
       // Ada has a file and a caption ready; Grace, on a phone, has started a caption.
       const ada = await run.open();
@@ -60,11 +60,12 @@ export function describeSignIn(run: DemoRun): void {
       await grace.getByRole("button", { name: "New post" }).click();
       await grace.getByLabel("Caption").fill("Grace's half-written caption");
 
+      const graceSession = await grace.evaluate(() => sessionStorage.getItem("feed-demo-session"));
       // A new process signs tokens with a new secret: every sign-in made before it is now refused.
       await run.server.restart();
 
-      // Posting finds out: the sign-in form says why, focus is on it, and the composer keeps file and caption.
-      await ada.getByRole("button", { name: "Post", exact: true }).click();
+      // The open page finds out by itself, before anyone presses Post: the sign-in form says why, focus is on it,
+      // and the composer keeps file and caption.
       const reason = ada.locator("#sign-in-reason");
       await reason.filter({ hasText: "Your sign-in has expired" }).waitFor();
       expect(await reason.textContent()).toContain("draft is kept");
@@ -78,7 +79,10 @@ export function describeSignIn(run: DemoRun): void {
       await ada.getByRole("button", { name: "Post", exact: true }).click();
       await postWith(ada, "Written before the restart").waitFor();
 
-      // A page loaded after the restart checks its token at once, before anyone tries to post.
+      // Grace's open page found out too; a page loaded later with the old token checks it at once.
+      await grace.locator("#sign-in-reason").filter({ hasText: "Your sign-in has expired" }).waitFor();
+      expect(await grace.locator("#composer").isVisible()).toBe(false);
+      await grace.evaluate((stored) => sessionStorage.setItem("feed-demo-session", stored ?? ""), graceSession);
       await grace.reload();
       await grace.locator("#sign-in-reason").filter({ hasText: "Your sign-in has expired" }).waitFor();
       expect(await grace.locator("#composer").isVisible()).toBe(false);
