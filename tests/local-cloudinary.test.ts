@@ -98,7 +98,13 @@ describe("delivery URLs", () => {
   const withSegment = (url: string, segment: string) => url.replace("/upload/", `/upload/${segment}/`);
 
   it("serves the stored original for any transformation segment, chained or not", async () => {
-    for (const segment of ["f_auto,q_auto,c_limit,w_640", "c_limit,w_2560,h_2560/f_auto,q_auto"]) {
+    // The page's blurred placeholder (e_blur:400 has a colon) is one of them: the stand-in serves it unblurred.
+    const segments = [
+      "f_auto,q_auto,c_limit,w_640",
+      "c_limit,w_2560,h_2560/f_auto,q_auto",
+      "e_blur:400,f_auto,q_auto:low,c_limit,w_32",
+    ];
+    for (const segment of segments) {
       const response = await call(withSegment(photoUrl, segment));
       expect([response.status, response.headers.get("Content-Type")]).toEqual([200, "image/png"]);
       expect((await response.arrayBuffer()).byteLength).toBe(300);
@@ -110,6 +116,11 @@ describe("delivery URLs", () => {
     const poster = await call(withSegment(videoUrl, "so_0,f_auto,q_auto,c_limit,w_1280").replace(/\.mp4$/, ".jpg"));
     expect([poster.status, poster.headers.get("Content-Type")]).toEqual([200, "image/svg+xml"]);
     expect(await poster.text()).toMatch(/^<svg [^>]*viewBox="0 0 1280 720"/);
+    const placeholder = withSegment(videoUrl, "so_0,e_blur:400,f_auto,q_auto:low,c_limit,w_32").replace(
+      /\.mp4$/,
+      ".jpg",
+    );
+    expect((await call(placeholder)).headers.get("Content-Type")).toBe("image/svg+xml");
     const video = await call(withSegment(videoUrl, "f_auto,q_auto,c_limit,w_1280"));
     expect([video.headers.get("Content-Type"), video.headers.get("Accept-Ranges")]).toEqual(["video/mp4", "bytes"]);
   });

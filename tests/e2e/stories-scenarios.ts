@@ -217,6 +217,7 @@ export function describeStories(run: DemoRun): void {
       await expect.poll(() => viewerCaption(page)).toBe("Cerita 7 oleh Gita");
       expect(await page.locator("#viewer-title").textContent()).toBe("Cerita dari Gita");
       expect(found(await uiWords())).toEqual([]);
+      await page.locator("#viewer-media img.media-main").evaluate((img: HTMLImageElement) => img.decode());
       await screenshot(page, "stories-viewer-phone-id");
     }, 40_000);
   });
