@@ -58,7 +58,8 @@ export function describeFeed(run: DemoRun): void {
     it("offers undo before deleting, then deletes and keeps focus in the feed", async () => {
       const { page, posts } = await signedInWithPosts(run, "Ada", ["Delete me", "Keep me"]);
       const doomed = postWith(page, "Delete me");
-      const deletes = recordRequests(page, ["/api/feed/"]);
+      // Only this post's URL: the tray reads /api/feed/people whenever the feed changes.
+      const deletes = recordRequests(page, [`/api/feed/${posts[0].id}`]);
 
       // One click folds the card to "Post deleted. Undo"; nothing is sent yet, and Undo brings it back.
       await doomed.getByRole("button", { name: "Delete" }).click();
