@@ -1,4 +1,5 @@
 // A lost index rebuilt by successive readers while Redis sits behind an added network delay (a TCP delay proxy).
+import type { Cluster, Redis } from "ioredis";
 import * as feed from "../api/feed/index.js";
 import { INDEX_KEY, REBUILD_CURSOR_KEY, REBUILD_INDEX_KEY, REBUILD_LOCK_KEY } from "../lib/feed-keys.js";
 import { type BenchApp, composeBenchApp, pageRequest, postShape } from "./bench-app.js";
@@ -11,7 +12,7 @@ import { seedPosts, seedUnrelatedKeys } from "./seed.js";
 // What the handler answers while the index is incomplete: no cache may keep such a page.
 export const INCOMPLETE_CACHE_CONTROL = "private, no-store";
 // The page the readers ask for.
-const PAGE_LIMIT = 20;
+export const PAGE_LIMIT = 20;
 // A rebuild that needs more readers than this is stuck, not slow (a million keys take about a dozen at 25 ms).
 const MAX_READERS = 200;
 
@@ -98,7 +99,7 @@ async function rebuildBehindDelay(
 }
 
 /** `GET /api/feed?limit=20` one reader after another, as successive visitors would, until a page is complete. */
-async function readUntilComplete(bench: BenchApp, newestIds: string[]) {
+export async function readUntilComplete(bench: Pick<BenchApp<Redis | Cluster>, "counter">, newestIds: string[]) {
   const requestMs: number[] = [];
   let roundTrips = 0;
   let incompletePrivate = 0;

@@ -79,18 +79,30 @@ function unrelatedKeyCommand(i: number): [string, ...(string | number)[]] {
 }
 
 /**
- * `count` keys of the rest of the app, none under `feed:*`, all of which every SCAN step has to walk past. On one
- * node they go in pipelines; a cluster client (with auto-pipelining) batches each group per master by itself.
+ * `count` keys of the rest of the app, none under `feed:*`, all of which every SCAN step has to walk past.
  */
 export async function seedUnrelatedKeys(admin: Redis | Cluster, count: number): Promise<void> {
-  for (let start = 0; start < count; start += PIPELINE_SIZE) {
-    const batch = Array.from({ length: Math.min(PIPELINE_SIZE, count - start) }, (_, k) => start + k);
+  await seedByCommand(admin, count, unrelatedKeyCommand);
+}
+
+/**
+ * Sends `commandFor(i)` for i in [0, count), `batchSize` at a time. On one node they go in pipelines; a cluster client
+ * (with auto-pipelining) batches each group per master by itself.
+ */
+export async function seedByCommand(
+  admin: Redis | Cluster,
+  count: number,
+  commandFor: (i: number) => [string, ...(string | number)[]],
+  batchSize = PIPELINE_SIZE,
+): Promise<void> {
+  for (let start = 0; start < count; start += batchSize) {
+    const batch = Array.from({ length: Math.min(batchSize, count - start) }, (_, k) => start + k);
     if (admin instanceof Cluster) {
-      await Promise.all(batch.map((i) => admin.call(...unrelatedKeyCommand(i))));
+      await Promise.all(batch.map((i) => admin.call(...commandFor(i))));
       continue;
     }
     const pipeline = admin.pipeline();
-    for (const i of batch) pipeline.call(...unrelatedKeyCommand(i));
+    for (const i of batch) pipeline.call(...commandFor(i));
     const failed = ((await pipeline.exec()) ?? []).find(([error]) => error);
     if (failed) throw failed[0];
   }
