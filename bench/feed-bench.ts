@@ -6,6 +6,7 @@ import { type CellResult, cellName, runCell, runGrid } from "./cell.js";
 import { runClusterCells } from "./cluster-cell.js";
 import { countsAgree } from "./count-check.js";
 import { describeEnvironment } from "./environment.js";
+import { runForeignKeyCells } from "./foreign-keys.js";
 import { type Profile, readOptions, UsageError } from "./options.js";
 import { measureLargestPages, type PageSizeResult } from "./page-size.js";
 import { runRebuildsBehindDelays } from "./rebuild-delay.js";
@@ -54,7 +55,8 @@ async function runBench(profile: Profile, target: RedisTarget): Promise<number> 
   const { cells, largestPages } = await runSingleNode(profile, target);
   const rebuilds = await runRebuildsBehindDelays(target, profile, progress);
   const clusterCells = await runClusterCells(profile, progress);
-  const run: MeasuredRun = { cells, clusterCells, rebuilds, largestPages };
+  const foreignKeys = await runForeignKeyCells(target, profile, progress);
+  const run: MeasuredRun = { cells, clusterCells, rebuilds, largestPages, foreignKeys };
   const targets = checkTargets(run);
   const durationSeconds = (performance.now() - started) / 1000;
   const markdown = renderReport({ ...run, profile: profile.name, environment, targets, durationSeconds });

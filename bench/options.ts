@@ -14,6 +14,11 @@ export interface Profile {
   cluster: { posts: number[]; otherKeys: number[] };
   /** A lost index rebuilt by successive readers: N posts among M other keys, behind each one-way delay. */
   rebuild: { posts: number; otherKeys: number; oneWayDelaysMs: number[] };
+  /**
+   * A lost index rebuilt among other code's keys under `feed:*`: 20 KB strings (one run per count), hashes, and a few
+   * keys shaped like a post's that hold something else; on one node, and on the cluster.
+   */
+  foreign: { posts: number; timelines: number[]; userHashes: number; clusterTimelines: number[] };
   /** Where the markdown goes; the smoke run only prints it, so the committed results are never a smoke run's. */
   outFile?: string;
 }
@@ -31,6 +36,8 @@ const FULL: Profile = {
   writes: { samples: 500, warmup: 50 },
   cluster: { posts: [1000, 10_000], otherKeys: [0, 200_000] },
   rebuild: { posts: 1000, otherKeys: 1_000_000, oneWayDelaysMs: [0, 5, 25] },
+  // The shared-Redis incident's scale (10,000 timelines of 20 KB), and a tenth of it: memory must not follow the count.
+  foreign: { posts: 1000, timelines: [1000, 10_000], userHashes: 1000, clusterTimelines: [10_000] },
   outFile: "docs/benchmarks.md",
 };
 
@@ -43,6 +50,7 @@ const SMOKE: Profile = {
   writes: { samples: 20, warmup: 2 },
   cluster: { posts: [50], otherKeys: [2000] },
   rebuild: { posts: 200, otherKeys: 20_000, oneWayDelaysMs: [5] },
+  foreign: { posts: 100, timelines: [100, 500], userHashes: 50, clusterTimelines: [200] },
 };
 
 export interface BenchOptions {

@@ -4,6 +4,7 @@ import type { Environment } from "./environment.js";
 import { header, row } from "./markdown.js";
 import { INCOMPLETE_CACHE_CONTROL } from "./rebuild-delay.js";
 import { renderCluster, renderCountCheck, renderRebuilds } from "./report-cluster-rebuild.js";
+import { renderForeignKeys } from "./report-foreign-keys.js";
 import {
   CROSS_REGION_MS,
   renderModel,
@@ -53,6 +54,7 @@ export function renderReport(report: RunReport): string {
     ...renderPageSizes(report.largestPages),
     ...renderCluster(report.clusterCells),
     ...renderRebuilds(report.rebuilds),
+    ...renderForeignKeys(report.foreignKeys),
     ...renderCountCheck(report.cells, report.clusterCells, report.rebuilds),
   ].join("\n");
 }

@@ -1,6 +1,7 @@
 // The issue's targets, checked against what this run measured (nothing here is assumed to pass).
 import { type CellResult, cellName, type PageKind } from "./cell.js";
 import type { ClusterCellResult } from "./cluster-cell.js";
+import type { ForeignKeysRun } from "./foreign-keys.js";
 import type { Measurement } from "./measure.js";
 import type { PageSizeResult } from "./page-size.js";
 import { INCOMPLETE_CACHE_CONTROL, type RebuildResult, type RebuildRun } from "./rebuild-delay.js";
@@ -33,6 +34,7 @@ export interface MeasuredRun {
   clusterCells: ClusterCellResult[];
   rebuilds: RebuildResult;
   largestPages: PageSizeResult[];
+  foreignKeys: ForeignKeysRun[];
 }
 
 export function checkTargets(run: MeasuredRun): TargetCheck[] {
@@ -46,6 +48,7 @@ export function checkTargets(run: MeasuredRun): TargetCheck[] {
       MAX_CLUSTER_POST_ROUND_TRIPS,
     ),
     ...run.rebuilds.runs.map((rebuild) => checkRebuild(rebuild, run.rebuilds.otherKeys)),
+    ...run.foreignKeys.map(checkForeignKeys),
   ];
 }
 
@@ -131,6 +134,31 @@ function checkRebuild(run: RebuildRun, otherKeys: number): TargetCheck {
     measured:
       `${outcome} after ${plural(run.requestMs.length, "request")}, slowest ${ms(slowest)}; ` +
       `${run.incompletePrivate}/${run.incomplete} incomplete pages private; final page ${page}`,
+    pass:
+      run.completed &&
+      run.finalPageRight &&
+      run.incompletePrivate === run.incomplete &&
+      slowest <= MAX_REBUILD_REQUEST_MS,
+  };
+}
+
+/**
+ * The rebuild completes although other code's keys share `feed:*`, within the same per-request bound (its old
+ * failure: slices of 3.4–4.3 s that timed out). Memory is reported with it, not judged: no threshold was measured.
+ */
+function checkForeignKeys(run: ForeignKeysRun): TargetCheck {
+  const slowest = Math.max(...run.requestMs);
+  const outcome = run.completed ? "complete" : "**not complete**";
+  const page = run.finalPageRight ? "right" : "**wrong**";
+  const rss = `RSS ${run.rssBeforeMb.toFixed(0)} → ${run.rssPeakMb.toFixed(0)} MB`;
+  return {
+    target:
+      `${run.redis}: the rebuild completes among ${run.timelines.toLocaleString("en-US")} foreign 20 KB strings and ` +
+      `${run.userHashes.toLocaleString("en-US")} foreign hashes under \`feed:*\`, every request ≤ ${MAX_REBUILD_REQUEST_MS} ms, ` +
+      `incomplete pages \`${INCOMPLETE_CACHE_CONTROL}\``,
+    measured:
+      `${outcome} after ${plural(run.requestMs.length, "request")}, slowest ${ms(slowest)}; ` +
+      `${run.incompletePrivate}/${run.incomplete} incomplete pages private; final page ${page}; ${rss}`,
     pass:
       run.completed &&
       run.finalPageRight &&
