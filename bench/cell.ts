@@ -2,7 +2,7 @@
 import type { Cluster, Redis } from "ioredis";
 import * as feed from "../api/feed/index.js";
 import { HEALED_MARKER, INDEX_KEY } from "../lib/feed-keys.js";
-import { encodeCursor } from "../lib/feed-page.js";
+import { encodeCursor } from "../lib/page-cursor.js";
 import type { IndexEntry } from "../lib/store/feed-store.js";
 import { type BenchApp, createAuthor, pageRequest, postShape, signedPostRequest } from "./bench-app.js";
 import { type CountCheck, checkCounts } from "./count-check.js";

@@ -56,6 +56,8 @@ export interface Config {
   auth: AuthConfig;
   feedTtlSeconds: number;
   readRequiresAuth: boolean;
+  /** How long a CDN keeps a public page (at most: never past its next expiry), then may serve it stale. */
+  cdn: { maxAgeSeconds: number; staleSeconds: number };
   adminToken?: string;
   /** Origins allowed to call the API from a browser; empty means same-origin only, "*" any origin. */
   corsOrigins: string[];
@@ -102,6 +104,7 @@ export function loadConfig(source: EnvSource = readEnvironment()): Config {
     auth: readAuth(env, production, problems),
     feedTtlSeconds: env.FEED_TTL_SECONDS,
     readRequiresAuth: isOn(env.FEED_READ_REQUIRES_AUTH),
+    cdn: { maxAgeSeconds: env.FEED_CDN_MAX_AGE_SECONDS, staleSeconds: env.FEED_CDN_STALE_SECONDS },
     adminToken: env.ADMIN_TOKEN,
     corsOrigins: env.CORS_ORIGINS,
     rateLimits:

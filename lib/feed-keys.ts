@@ -11,6 +11,8 @@ export const POST_KEY_PREFIX = "feed:";
 export const INDEX_KEY = "{feed}:index";
 // People: one member per person with live posts, `<author>:<their newest post id>`, scored by that post's time.
 export const PEOPLE_KEY = "{feed}:people";
+// The feed's version: a number bumped after every change a page could show (lib/page-tag.ts), with the indexes' TTL.
+export const VERSION_KEY = "{feed}:version";
 // Each person's own index, like the feed's, named by the public id's owner segment (no user id in a key).
 export const authorKey = (author: string): string => `{feed}:author:${author}`;
 /** The name the indexes give a user: their uploads' owner segment, `u<16 hex digits of sha256(userId)>`. */
@@ -86,7 +88,7 @@ export const indexTtlSeconds = (ttlSeconds: number): number => ttlSeconds * 2;
 /** Where a post by `userId` is listed. */
 export function listingOf(userId: string): PostListing {
   const author = authorOf(userId);
-  return { author, authorKey: authorKey(author), peopleKey: PEOPLE_KEY, indexKey: INDEX_KEY };
+  return { author, authorKey: authorKey(author), peopleKey: PEOPLE_KEY, indexKey: INDEX_KEY, versionKey: VERSION_KEY };
 }
 
 /** The store's write for a new post: the post's JSON as stored, its TTL, and its entries, trimming expired ones. */
@@ -105,14 +107,19 @@ export function postWrite(post: Post, ttlSeconds: number, nowMs: number): PostWr
 }
 
 /** The store's removal of a post: its tombstone names the media, for `removedTtlSeconds`. */
-export function postRemoval(post: Post, removedTtlSeconds: number): PostRemoval {
+export function postRemoval(
+  post: Post,
+  times: { removedTtlSeconds: number; ttlSeconds: number; nowMs: number },
+): PostRemoval {
   return {
     ...listingOf(post.userId),
     id: post.id,
     key: postKey(post.id),
     removedKey: removedKey(post.id),
     tombstone: tombstoneValue({ publicId: post.cloudinaryPublicId, mediaType: post.mediaType }),
-    removedTtlSeconds,
+    removedTtlSeconds: times.removedTtlSeconds,
+    indexTtlSeconds: indexTtlSeconds(times.ttlSeconds),
+    nowMs: times.nowMs,
   };
 }
 
@@ -127,6 +134,7 @@ export function rebuildLease(
     buildKey: REBUILD_INDEX_KEY,
     indexKey: INDEX_KEY,
     peopleKey: PEOPLE_KEY,
+    versionKey: VERSION_KEY,
     marker: HEALED_MARKER,
     token,
     leaseMs: times.leaseMs,

@@ -1,8 +1,9 @@
 // Reading a page of one of the feed's indexes (sorted sets of ids by time), then the items in one step; a lost index is
 // rebuilt. What each index lists and how its entries become items is the caller's (lib/feed-reads.ts).
-import { HttpError } from "./errors.js";
-import { HEALED_MARKER, INDEX_KEY, REBUILD_INDEX_KEY } from "./feed-keys.js";
+import { HEALED_MARKER, INDEX_KEY, REBUILD_INDEX_KEY, VERSION_KEY } from "./feed-keys.js";
 import { type RebuildDeps, tryRebuildIndex } from "./feed-rebuild.js";
+import { decodeCursor, encodeCursor } from "./page-cursor.js";
+import { type PageTag, stillCurrent } from "./page-tag.js";
 import { type FeedStore, type IndexEntry, type IndexQuery, type IndexRead, newestFirst } from "./store/feed-store.js";
 import { withinMs } from "./store/guard.js";
 
@@ -15,8 +16,6 @@ const MAX_IDS_PER_READ = 1000;
 // A page's posts stay under this many bytes of JSON (the response under 256 KB) whatever the captions: 100 posts of
 // 2,200 four-byte characters would be ~900 KB. A fuller page ends early, with a cursor to the rest.
 export const MAX_PAGE_BYTES = 200 * 1024;
-// A cursor is refused when its time is further ahead than this: no entry the index holds can be there.
-const CURSOR_FUTURE_SLACK_MS = 5 * 60_000;
 
 export interface PageDeps extends RebuildDeps {
   now: () => number;
@@ -36,12 +35,46 @@ export interface PagedSource<T> {
 export interface Loaded<T> {
   item: T;
   bytes: number;
+  /** When the item changes without a write, if before its entry's own expiry (a person's count, at their oldest). */
+  changesAt?: number;
+}
+
+export interface PageBody<T> {
+  items: T[];
+  nextCursor: string | null;
+  ttlSeconds: number;
 }
 
 export interface Paged<T> {
-  page: { items: T[]; nextCursor: string | null; ttlSeconds: number };
+  page: PageBody<T>;
   /** False while the index is being rebuilt: the page may miss posts, so it must not be cached publicly. */
   complete: boolean;
+  /** The feed's version, read before anything on the page ("" when Redis has none). */
+  version: string;
+  /** When the page changes without any write: the first expiry among the entries it read; null if none. */
+  changesAt: number | null;
+}
+
+/** A page to send, or null when the caller's copy (its tag) is still the page. */
+export interface PageAnswer<T> {
+  tag: PageTag;
+  page: PageBody<T> | null;
+}
+
+/**
+ * The page, unless the caller's If-None-Match names it still: then one Redis command (the version) answers, with no
+ * index read and no post read.
+ */
+export async function answerPaged<T>(
+  source: PagedSource<T>,
+  query: { limit: number; cursor?: string },
+  request: { ifNoneMatch: string | null; scope: string },
+  deps: PageDeps,
+): Promise<PageAnswer<T>> {
+  const current = await stillCurrent(request.ifNoneMatch, request.scope, deps);
+  if (current) return { tag: current, page: null };
+  const { page, complete, version, changesAt } = await readPaged(source, query, deps);
+  return { tag: { version, changesAt, complete, scope: request.scope }, page };
 }
 
 /**
@@ -64,16 +97,23 @@ async function fillPage<T>(
   after: IndexEntry | undefined,
   deps: PageDeps,
 ): Promise<Paged<T>> {
-  const minScore = deps.now() - deps.ttlSeconds * 1000;
+  const ttlMs = deps.ttlSeconds * 1000;
+  const minScore = deps.now() - ttlMs;
   const indexQuery = { indexKey: source.indexKey, markerKey: INDEX_KEY, marker: HEALED_MARKER, minScore };
-  const taken: Taken<T> = { items: [], bytes: 0, full: false };
+  const taken: Taken<T> = { items: [], bytes: 0, full: false, changesAt: Number.POSITIVE_INFINITY };
   let position = after;
   let want = limit + OVERFETCH;
   let complete = true;
   let more = false;
+  let version = "";
   for (let read = 0; read <= MAX_REFILLS && !taken.full; read += 1) {
-    const index = await readIndexAfter(position, { ...indexQuery, limit: want }, source.sideIndex, deps, read === 0);
+    // The version is read first, before anything it vouches for: a change after it makes the next tag differ.
+    const query = { ...indexQuery, limit: want, ...(read === 0 ? { versionKey: VERSION_KEY } : {}) };
+    const index = await readIndexAfter(position, query, source.sideIndex, deps, read === 0);
+    if (read === 0) version = index.version;
     complete &&= index.markerPresent;
+    // Every entry read may expire and change the page: those on it leave it, and those after it move its cursor.
+    for (const entry of index.entries) taken.changesAt = Math.min(taken.changesAt, entry.score + ttlMs);
     const examined = takeItems(await source.load(index.entries, minScore), limit, taken);
     more = examined < index.entries.length || index.mayHaveMore;
     if (examined > 0) position = index.entries[examined - 1];
@@ -82,7 +122,8 @@ async function fillPage<T>(
   }
   // Still short after every refill: what was found, and a cursor past every entry examined.
   const nextCursor = more && position ? encodeCursor(position) : null;
-  return { page: { items: taken.items, nextCursor, ttlSeconds: deps.ttlSeconds }, complete };
+  const changesAt = Number.isFinite(taken.changesAt) ? taken.changesAt : null;
+  return { page: { items: taken.items, nextCursor, ttlSeconds: deps.ttlSeconds }, complete, version, changesAt };
 }
 
 /**
@@ -95,19 +136,23 @@ async function readIndexAfter(
   sideIndex: boolean,
   deps: PageDeps,
   first: boolean,
-): Promise<{ entries: IndexEntry[]; mayHaveMore: boolean; markerPresent: boolean }> {
+): Promise<{ entries: IndexEntry[]; mayHaveMore: boolean; markerPresent: boolean; version: string }> {
   const indexQuery = { ...query, below: position?.score };
   let read = await deps.store.readIndex(indexQuery);
+  let version = String(read.version ?? "");
   if (!read.markerPresent) {
     const rebuilt = first && (await tryRebuildIndex(deps));
-    if (rebuilt) read = await deps.store.readIndex(indexQuery);
-    else if (sideIndex) read = await withRebuiltSoFar(read, indexQuery, deps.store);
+    if (rebuilt) {
+      // The rebuild bumped the version; the index read again comes with the new one.
+      read = await deps.store.readIndex(indexQuery);
+      version = String(read.version ?? "");
+    } else if (sideIndex) read = await withRebuiltSoFar(read, indexQuery, deps.store);
   }
   // Entries sharing the position's score sort by member descending; those after its member are still to come.
   const ties = position ? read.ties.filter((id) => id < position.id).map((id) => ({ id, score: position.score })) : [];
   const merged = [...ties, ...read.entries];
   const mayHaveMore = read.entries.length === query.limit || merged.length > query.limit;
-  return { entries: merged.slice(0, query.limit), mayHaveMore, markerPresent: read.markerPresent };
+  return { entries: merged.slice(0, query.limit), mayHaveMore, markerPresent: read.markerPresent, version };
 }
 
 /**
@@ -127,6 +172,8 @@ interface Taken<T> {
   bytes: number;
   /** The page reached its limit or MAX_PAGE_BYTES. */
   full: boolean;
+  /** The earliest time an item changes by itself (besides its entry's expiry). */
+  changesAt: number;
 }
 
 /** Adds live items in order to `taken`, up to `limit` and MAX_PAGE_BYTES; returns how many entries it examined. */
@@ -143,29 +190,9 @@ function takeItems<T>(loaded: (Loaded<T> | null)[], limit: number, taken: Taken<
     if (next) {
       taken.bytes += next.bytes;
       taken.items.push(next.item);
+      if (next.changesAt !== undefined) taken.changesAt = Math.min(taken.changesAt, next.changesAt);
     }
     taken.full = taken.items.length >= limit;
   }
   return examined;
-}
-
-const CURSOR_PATTERN = /^(\d{1,16})\.(.{1,100})$/;
-
-export function encodeCursor(entry: IndexEntry): string {
-  return Buffer.from(`${entry.score}.${entry.id}`).toString("base64url");
-}
-
-/**
- * What a cursor is accepted as: exactly the base64url (no padding) of `<score>.<id>` that encodeCursor writes, where
- * the score is a time in ms no further ahead than CURSOR_FUTURE_SLACK_MS and the member has the read's shape. The entry
- * need not still be in the index (its post may have expired or been deleted since): the page goes on after it.
- */
-export function decodeCursor(cursor: string, member: RegExp, nowMs: number): IndexEntry {
-  const match = CURSOR_PATTERN.exec(Buffer.from(cursor, "base64url").toString("utf8"));
-  const entry = match && member.test(match[2]) ? { score: Number(match[1]), id: match[2] } : undefined;
-  // Node's base64url decoder skips padding, spaces and junk: only the exact string we would issue is one we issued.
-  if (!entry || encodeCursor(entry) !== cursor || entry.score > nowMs + CURSOR_FUTURE_SLACK_MS) {
-    throw new HttpError(400, "invalid_cursor", "The cursor is not one this API returned.");
-  }
-  return entry;
 }

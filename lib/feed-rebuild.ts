@@ -70,11 +70,11 @@ export async function rebuildIndexSlice(deps: RebuildDeps): Promise<boolean> {
     if (!stillOurs) return false;
     const entries = await readEntries(step.keys, deps.store);
     if (step.cursor === null) {
-      return deps.store.finishRebuild(lease, { entries, fresh });
+      return deps.store.finishRebuild(lease, { entries, fresh, nowMs: Date.now() });
     }
     cursor = step.cursor;
     const sliceOver = performance.now() - started >= sliceMs;
-    saved = deps.store.saveRebuild(lease, { cursor, entries, release: sliceOver, fresh });
+    saved = deps.store.saveRebuild(lease, { cursor, entries, release: sliceOver, fresh, nowMs: Date.now() });
     fresh = false;
     if (sliceOver) {
       await saved;

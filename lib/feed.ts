@@ -79,7 +79,12 @@ export async function deletePost(id: string, identity: Identity, deps: FeedDeps)
  */
 export function removeForGood(
   post: Post,
-  deps: { store: Pick<FeedStore, "removePost">; ttlSeconds: number },
+  deps: { store: Pick<FeedStore, "removePost">; ttlSeconds: number; now: () => number },
 ): Promise<void> {
-  return deps.store.removePost(postRemoval(post, removedTtlSeconds(deps.ttlSeconds)));
+  const times = {
+    removedTtlSeconds: removedTtlSeconds(deps.ttlSeconds),
+    ttlSeconds: deps.ttlSeconds,
+    nowMs: deps.now(),
+  };
+  return deps.store.removePost(postRemoval(post, times));
 }

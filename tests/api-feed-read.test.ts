@@ -41,7 +41,7 @@ describe("GET /api/feed", () => {
     const response = await feed.GET(jsonRequest("/api/feed", "GET"));
     const etag = response.headers.get("etag") ?? "";
     expect(etag).toMatch(/^".+"$/);
-    expect(response.headers.get("cache-control")).toBe("public, max-age=0, s-maxage=2, stale-while-revalidate=8");
+    expect(response.headers.get("cache-control")).toBe("public, max-age=0, s-maxage=6, stale-while-revalidate=4");
     const notModified = await feed.GET(
       jsonRequest("/api/feed", "GET", undefined, undefined, { "if-none-match": etag }),
     );
@@ -63,7 +63,7 @@ describe("GET /api/feed", () => {
     expect((await during.json()).items.map((p: Post) => p.id)).toEqual([post.id]);
     ctx.clock.now += 6000; // that reader's lease lapses, and the next read completes the index
     const after = await feed.GET(jsonRequest("/api/feed", "GET"));
-    expect(after.headers.get("cache-control")).toBe("public, max-age=0, s-maxage=2, stale-while-revalidate=8");
+    expect(after.headers.get("cache-control")).toBe("public, max-age=0, s-maxage=6, stale-while-revalidate=4");
   });
 
   it("requires a token and is never shared by caches when reading is configured to need one", async () => {

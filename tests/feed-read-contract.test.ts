@@ -77,6 +77,8 @@ describe.each(cases)("reading the feed: $name", ({ create, raw, reset }) => {
     expect(await readPage({ limit: 20 }, deps())).toEqual({
       page: { items: [], nextCursor: null, ttlSeconds: TTL },
       complete: true,
+      version: expect.stringMatching(/^\d+$/), // the check of the empty keyspace completed the index: a change
+      changesAt: null, // and nothing on it can expire
     });
   });
 
@@ -127,7 +129,7 @@ describe.each(cases)("reading the feed: $name", ({ create, raw, reset }) => {
     for (const post of [found, notYet]) await publish(store, post, { indexKey: "some-lost-index" });
     const walker = rebuildLease("the-reader-walking", 60_000);
     expect((await store.claimRebuild(walker)).claimed).toBe(true);
-    const step = { cursor: "42", entries: [entryOf(found)], release: false, fresh: true };
+    const step = { cursor: "42", entries: [entryOf(found)], release: false, fresh: true, nowMs: Date.now() };
     expect(await store.saveRebuild(walker, step)).toBe(true);
     await publish(store, fresh);
     const during = await readPage({ limit: 10 }, deps());
@@ -141,10 +143,10 @@ describe.each(cases)("reading the feed: $name", ({ create, raw, reset }) => {
     await sleep(80); // cut off: its lease lapses and another reader takes over
     expect((await store.claimRebuild(rebuildLease("new-owner", 60_000))).claimed).toBe(true);
     const ghost = { ...entryOf(makePost(Date.now())), id: "never-a-post" };
-    expect(await store.saveRebuild(stale, { cursor: "123", entries: [ghost], release: false, fresh: true })).toBe(
+    expect(await store.saveRebuild(stale, { cursor: "123", entries: [ghost], release: false, fresh: true, nowMs: Date.now() })).toBe(
       false,
     );
-    expect(await store.finishRebuild(stale, { entries: [ghost], fresh: true })).toBe(false);
+    expect(await store.finishRebuild(stale, { entries: [ghost], fresh: true, nowMs: Date.now() })).toBe(false);
     const index = await store.readIndex({
       indexKey: INDEX_KEY,
       markerKey: INDEX_KEY,

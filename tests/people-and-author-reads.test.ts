@@ -115,7 +115,7 @@ describe.each(cases)("people and one person's posts: $name", ({ create, raw, res
     await postAs("ann", "bob");
     for (const path of ["/api/feed/people", "/api/feed?author=ann"]) {
       const first = await get(path);
-      expect(first.headers.get("cache-control")).toBe("public, max-age=0, s-maxage=2, stale-while-revalidate=8");
+      expect(first.headers.get("cache-control")).toBe("public, max-age=0, s-maxage=6, stale-while-revalidate=4");
       const etag = first.headers.get("etag") as string;
       const again = await get(path, { "if-none-match": etag });
       expect(again.status).toBe(304);

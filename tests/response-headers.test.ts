@@ -76,7 +76,7 @@ describe("Cache-Control", () => {
 
   it("keeps the Cache-Control a successful GET chose", async () => {
     useTestApp();
-    expect((await read()).headers.get("cache-control")).toBe("public, max-age=0, s-maxage=2, stale-while-revalidate=8");
+    expect((await read()).headers.get("cache-control")).toBe("public, max-age=0, s-maxage=6, stale-while-revalidate=4");
   });
 });
 

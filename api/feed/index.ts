@@ -2,16 +2,18 @@
 import { getApp } from "../../lib/app.js";
 import { authenticate } from "../../lib/auth.js";
 import { createPost } from "../../lib/feed.js";
-import { readPage } from "../../lib/feed-reads.js";
-import { json, pageResponse, readJson, readQuery } from "../../lib/http/json.js";
+import { answerFeed } from "../../lib/feed-reads.js";
+import { json, readJson, readQuery } from "../../lib/http/json.js";
+import { pageResponse } from "../../lib/http/page-cache.js";
 import { route } from "../../lib/http/route.js";
 import { CreatePostRequestSchema, FeedQuerySchema } from "../../lib/schemas.js";
 
 export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route(getApp, {
   async GET(request, app) {
     await app.admitRead(request);
-    const paged = await readPage(readQuery(request, FeedQuerySchema), app.feed);
-    return pageResponse(request, paged, app.config.readRequiresAuth);
+    const query = readQuery(request, FeedQuerySchema);
+    const answer = await answerFeed(query, request.headers.get("if-none-match"), app.feed);
+    return pageResponse(answer, app.config, app.feed.now());
   },
 
   async POST(request, app) {

@@ -13,6 +13,7 @@ export interface TakedownDeps {
   admin: Pick<CloudinaryAdmin, "deleteMedia">;
   folder: string;
   ttlSeconds: number;
+  now: () => number;
 }
 
 export interface TakedownResult {

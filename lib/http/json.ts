@@ -1,5 +1,4 @@
-// JSON in and out at the HTTP edge: bounded, strictly decoded and validated bodies and queries; cached pages with ETags.
-import { createHash } from "node:crypto";
+// JSON in and out at the HTTP edge: bounded, strictly decoded and validated bodies and queries.
 import type { z } from "zod";
 import { HttpError } from "../errors.js";
 
@@ -88,33 +87,4 @@ function validate<T extends z.ZodType>(schema: T, value: unknown, where: "body" 
       : `${issue.path.join(".") || where}: ${issue.message}`,
   );
   throw new HttpError(400, "invalid_request", details.join("; "));
-}
-
-/**
- * JSON with a strong ETag over the exact body, answering 304 to a matching If-None-Match, so polling a quiet feed
- * costs a status line instead of the page.
- */
-// The CDN answers polls for 2 s and may serve a stale page for 8 s more while it refetches: new posts show within
-// seconds, and expired ones are hidden by the client's own countdown.
-export const PUBLIC_CACHE = "public, max-age=0, s-maxage=2, stale-while-revalidate=8";
-// A read that needs a token, or a page that may miss posts (an index being rebuilt): no cache may keep it.
-export const PRIVATE_CACHE = "private, no-store";
-
-/** A feed read's answer: public when it is complete and reads are public, `private, no-store` otherwise. */
-export function pageResponse(
-  request: Request,
-  { page, complete }: { page: unknown; complete: boolean },
-  readRequiresAuth: boolean,
-): Response {
-  return cachedJson(request, page, complete && !readRequiresAuth ? PUBLIC_CACHE : PRIVATE_CACHE);
-}
-
-export function cachedJson(request: Request, data: unknown, cacheControl: string): Response {
-  const body = JSON.stringify(data);
-  const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 32)}"`;
-  const headers = { ETag: etag, "Cache-Control": cacheControl };
-  const ifNoneMatch = request.headers.get("if-none-match") ?? "";
-  const matches = ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag || tag.trim() === "*");
-  if (matches) return new Response(null, { status: 304, headers });
-  return new Response(body, { status: 200, headers: { ...headers, "Content-Type": "application/json" } });
 }

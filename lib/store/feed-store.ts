@@ -18,6 +18,8 @@ export interface PostListing {
   authorKey: string;
   peopleKey: string;
   indexKey: string;
+  /** The feed's version, bumped after every change a page could show. */
+  versionKey: string;
 }
 
 export interface PostWrite extends PostListing {
@@ -45,6 +47,9 @@ export interface PostRemoval extends PostListing {
   tombstone: string;
   /** How long the tombstone keeps the upload from being published again. */
   removedTtlSeconds: number;
+  indexTtlSeconds: number;
+  /** Our clock, the least the version may become (so a version lost with its key is never issued again). */
+  nowMs: number;
 }
 
 /** A tombstone on its own (media an admin cleans up), keyed like `PostRemoval.removedKey`. */
@@ -64,6 +69,8 @@ export interface IndexQuery {
   /** Highest score to return, exclusive; omit for the newest entries. */
   below?: number;
   limit: number;
+  /** The feed's version, read first in the same round trip (before anything it vouches for). */
+  versionKey?: string;
 }
 
 export interface IndexRead {
@@ -72,6 +79,14 @@ export interface IndexRead {
   /** Ids whose score equals `query.below` exactly, id descending; only asked for when paging. */
   ties: string[];
   markerPresent: boolean;
+  /** The version when asked for, null when there is none (an empty Redis). */
+  version?: string | null;
+}
+
+/** A person's index from `minScore` up: how many entries, and the oldest one's score (null when none). */
+export interface IndexSummary {
+  count: number;
+  oldestScore: number | null;
 }
 
 /** The keys of a rebuild (all in the `{feed}` slot) and the lease of the one caller that may run it. */
@@ -83,6 +98,7 @@ export interface RebuildKeys {
   indexKey: string;
   /** People, and each person's index, are filled as the walk goes (they are read as incomplete until the end). */
   peopleKey: string;
+  versionKey: string;
   marker: string;
 }
 
@@ -113,12 +129,14 @@ export interface RebuildProgress {
    * lost (evicted, deleted), the walk's earlier finds are gone and it starts again instead of finishing short.
    */
   fresh: boolean;
+  nowMs: number;
 }
 
 /** The last step of a rebuild. */
 export interface RebuildFinish {
   entries: RebuildEntry[];
   fresh: boolean;
+  nowMs: number;
 }
 
 export interface ScanStep {
@@ -136,8 +154,8 @@ export interface FeedStore {
   publishPost(write: PostWrite): Promise<PublishOutcome>;
   /** ZRANGE BYSCORE REV LIMIT (plus the tie list and the marker check) in one round trip. */
   readIndex(query: IndexQuery): Promise<IndexRead>;
-  /** ZCOUNT of each index from `minScore` up: how many live posts each person has (a pipeline on one slot). */
-  countEntries(indexKeys: string[], minScore: number): Promise<number[]>;
+  /** Each person's index from `minScore` up: how many live posts, and the oldest's time (a pipeline on one slot). */
+  summarizeIndexes(indexKeys: string[], minScore: number): Promise<IndexSummary[]>;
   /**
    * The stored values, null where missing or not a string (foreign keys of other types); one parallel step (MGET, or
    * one pipeline per master on a cluster).

@@ -25,11 +25,15 @@ export class MemoryStore implements store.FeedStore {
       for (const [id, score] of entries) if (score > 0 && score < write.trimBelow) entries.delete(id);
       this.expire(key, write.indexTtlSeconds);
     }
+    this.bumpVersion(write.versionKey, write.score, write.indexTtlSeconds);
     return { status: "created" };
   }
 
-  async countEntries(indexKeys: string[], minScore: number): Promise<number[]> {
-    return indexKeys.map((key) => [...this.index(key, false).values()].filter((score) => score >= minScore).length);
+  async summarizeIndexes(indexKeys: string[], minScore: number): Promise<store.IndexSummary[]> {
+    return indexKeys.map((key) => {
+      const live = [...this.index(key, false).values()].filter((score) => score >= minScore);
+      return { count: live.length, oldestScore: live.length > 0 ? Math.min(...live) : null };
+    });
   }
 
   async readIndex(query: store.IndexQuery): Promise<store.IndexRead> {
@@ -40,6 +44,7 @@ export class MemoryStore implements store.FeedStore {
       entries: sorted.filter((e) => e.score >= query.minScore && e.score < below).slice(0, query.limit),
       ties: query.below === undefined ? [] : sorted.filter((e) => e.score === query.below).map((e) => e.id),
       markerPresent: this.index(query.markerKey, false).has(query.marker),
+      ...(query.versionKey ? { version: this.string(query.versionKey) } : {}),
     };
   }
 
@@ -64,6 +69,7 @@ export class MemoryStore implements store.FeedStore {
       const top = this.top(removal.authorKey);
       if (top) people.set(`${removal.author}:${top.id}`, top.score);
     }
+    this.bumpVersion(removal.versionKey, removal.nowMs, removal.indexTtlSeconds);
   }
 
   async markRemoved(tombstones: store.Tombstone[], ttlSeconds: number): Promise<void> {
@@ -93,6 +99,7 @@ export class MemoryStore implements store.FeedStore {
   async saveRebuild(lease: store.RebuildLease, progress: store.RebuildProgress): Promise<boolean> {
     if (!this.leaseAndSideHeld(lease, progress.fresh)) return false;
     this.addFound(lease, progress.entries, lease.stateTtlSeconds);
+    this.bumpVersion(lease.versionKey, progress.nowMs, lease.indexTtlSeconds);
     this.setString(lease.cursorKey, progress.cursor, lease.stateTtlSeconds);
     if (progress.release) this.data.delete(lease.lockKey);
     else this.data.set(lease.lockKey, { value: lease.token, expiresAt: this.now() + lease.leaseMs });
@@ -104,6 +111,7 @@ export class MemoryStore implements store.FeedStore {
     this.addFound(lease, finish.entries, lease.stateTtlSeconds);
     const built = [...this.index(lease.buildKey, false)].map(([id, score]) => ({ id, score }));
     this.addEntries(lease.indexKey, built, lease.indexTtlSeconds);
+    this.bumpVersion(lease.versionKey, finish.nowMs, lease.indexTtlSeconds);
     for (const key of [lease.lockKey, lease.cursorKey, lease.buildKey]) this.data.delete(key);
     return true;
   }
@@ -124,7 +132,7 @@ export class MemoryStore implements store.FeedStore {
   private addFound(lease: store.RebuildLease, entries: store.RebuildEntry[], stateTtlSeconds: number): void {
     this.addEntries(lease.buildKey, entries, stateTtlSeconds);
     for (const entry of entries) {
-      const listing = { ...entry, peopleKey: lease.peopleKey };
+      const listing = { ...entry, peopleKey: lease.peopleKey, versionKey: lease.versionKey };
       this.addToPerson(listing, entry.id, entry.score, lease.indexTtlSeconds);
     }
   }
@@ -138,6 +146,11 @@ export class MemoryStore implements store.FeedStore {
     if (before && before.id !== top.id) people.delete(`${listing.author}:${before.id}`);
     people.set(`${listing.author}:${top.id}`, top.score);
     this.expire(listing.peopleKey, ttl);
+  }
+
+  /** As the scripts do: one more, and never below `floor` (our clock), so a lost version is never issued again. */
+  private bumpVersion(key: string, floor: number, ttlSeconds: number): void {
+    this.setString(key, String(Math.max(Number(this.string(key) ?? 0) + 1, floor)), ttlSeconds);
   }
 
   private top(key: string): store.IndexEntry | undefined {

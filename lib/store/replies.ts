@@ -1,6 +1,6 @@
 // Small translations shared by the Redis adapters: range bounds, ZRANGE replies, and the publish script's answer.
 import { ServiceUnavailableError } from "../errors.js";
-import type { IndexEntry, PublishOutcome } from "./feed-store.js";
+import type { IndexEntry, IndexSummary, PublishOutcome } from "./feed-store.js";
 
 /** Redis writes `(` before a score to make a range bound exclusive. */
 export const exclusive = (score: number): `(${number}` => `(${score}`;
@@ -10,6 +10,16 @@ export function pairEntries(flat: readonly unknown[]): IndexEntry[] {
   const entries: IndexEntry[] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) entries.push({ id: String(flat[i]), score: Number(flat[i + 1]) });
   return entries;
+}
+
+/** ZCOUNT and ZRANGE ... LIMIT 0 1 WITHSCORES answers, in pairs, as each index's summary. */
+export function summaries(flat: readonly unknown[]): IndexSummary[] {
+  const result: IndexSummary[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const oldest = flat[i + 1] as unknown[];
+    result.push({ count: Number(flat[i]), oldestScore: oldest.length >= 2 ? Number(oldest[1]) : null });
+  }
+  return result;
 }
 
 /**

@@ -37,6 +37,15 @@ local function indexPost(index, authorKey, people, id, score, trimBelow, ttl, au
     redis.call('EXPIRE', key, ttl)
   end
 end
+-- The feed's version: bumped after every change a page could show, so an unchanged version means an unchanged page
+-- (lib/page-tag.ts). It starts from the caller's clock, so a version lost with its key is never issued again.
+local function bumpVersion(key, floor, ttl)
+  local v = redis.call('INCR', key)
+  if v < tonumber(floor) then
+    redis.call('SET', key, floor)
+  end
+  redis.call('EXPIRE', key, ttl)
+end
 local function unindexPost(index, authorKey, people, id, author)
   redis.call('ZREM', index, id)
   redis.call('ZREM', authorKey, id)
@@ -48,8 +57,8 @@ end
 `;
 
 /**
- * KEYS: post, tombstone[, index, author index, people]; ARGV: value, ttl, deadline (ms, Redis's clock, or "" for
- * none)[, id, score, trimBelow, indexTtl, author]. Refuses to run past the deadline, so a publish that waited in a
+ * KEYS: post, tombstone[, index, author index, people, version]; ARGV: value, ttl, deadline (ms, Redis's clock, or ""
+ * for none)[, id, score, trimBelow, indexTtl, author]. Refuses to run past the deadline, so a publish that waited in a
  * socket buffer cannot apply after its caller was told it failed; Redis's own clock decides, and the caller learns it
  * when refused. A post already stored answers "exists" even under a tombstone (a cleanup marks media before it checks
  * which posts are live), so a retry of a publish that went through is never refused. With the index keys (a single
@@ -65,26 +74,40 @@ local old = redis.call('GET', KEYS[1])
 if old then return {'exists', old} end
 if redis.call('EXISTS', KEYS[2]) == 1 then return {'removed'} end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-if KEYS[3] then indexPost(KEYS[3], KEYS[4], KEYS[5], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]) end
+if KEYS[3] then
+  indexPost(KEYS[3], KEYS[4], KEYS[5], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8])
+  bumpVersion(KEYS[6], ARGV[5], ARGV[7])
+end
 return {'created'}
 `);
 
-/** KEYS: index, author index, people; ARGV: id, score, trimBelow, indexTtl, author. A cluster's first publish step. */
+/**
+ * KEYS: index, author index, people; ARGV: id, score, trimBelow, indexTtl, author. A cluster's first publish step; the
+ * version is bumped by the third (BUMP_VERSION), once the post is written.
+ */
 const INDEX_POST = script(`${INDEX_HELPERS}
 indexPost(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
 return 1
 `);
 
+/** KEYS: version; ARGV: floor (ms), ttl. After a cluster's post write: pages that could show it change version. */
+const BUMP_VERSION = script(`${INDEX_HELPERS}
+bumpVersion(KEYS[1], ARGV[1], ARGV[2])
+return 1
+`);
+
 /**
- * KEYS: index, author index, people[, tombstone, post]; ARGV: id, author[, tombstone value, tombstone ttl]. With the
- * post's keys (a single Redis), the tombstone, the delete and the index entries go in one atomic step.
+ * KEYS: index, author index, people, version[, tombstone, post]; ARGV: id, author, now, indexTtl[, tombstone value,
+ * tombstone ttl]. With the post's keys (a single Redis), the tombstone, the delete and the index entries go in one
+ * atomic step; on a cluster the post's keys went first, so the version is bumped after the post is gone either way.
  */
 const REMOVE_POST = script(`${INDEX_HELPERS}
-if KEYS[4] then
-  redis.call('SET', KEYS[4], ARGV[3], 'EX', ARGV[4])
-  redis.call('DEL', KEYS[5])
+if KEYS[5] then
+  redis.call('SET', KEYS[5], ARGV[5], 'EX', ARGV[6])
+  redis.call('DEL', KEYS[6])
 end
 unindexPost(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2])
+bumpVersion(KEYS[4], ARGV[3], ARGV[4])
 return 1
 `);
 
@@ -126,12 +149,14 @@ end
 `;
 
 /**
- * KEYS: lock, cursor, side index, people, author indexes...; ARGV: token, leaseMs, cursor, stateTtl, release ("1"/"0"),
- * fresh, marker, indexTtl, quads (see ADD_FOUND).
+ * KEYS: lock, cursor, side index, people, version, author indexes...; ARGV: token, leaseMs, cursor, stateTtl, release
+ * ("1"/"0"), fresh, marker, indexTtl, now, quads (see ADD_FOUND). Pages read meanwhile are private, but a browser may
+ * still revalidate one: the version moves with what the walk adds.
  */
 const SAVE_REBUILD = script(`${INDEX_HELPERS}${ADD_FOUND}${CHECK_LEASE_AND_SIDE}
 if not leaseAndSideHeld(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[6], ARGV[7]) then return 0 end
-addFound(KEYS[3], KEYS[4], 9, ARGV[8])
+addFound(KEYS[3], KEYS[4], 10, ARGV[8])
+bumpVersion(KEYS[5], ARGV[9], ARGV[8])
 redis.call('EXPIRE', KEYS[3], ARGV[4])
 redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4])
 if ARGV[5] == '1' then redis.call('DEL', KEYS[1]) else redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
@@ -139,14 +164,16 @@ return 1
 `);
 
 /**
- * KEYS: lock, cursor, side index, index, people, author indexes...; ARGV: token, indexTtl, marker, fresh, quads.
- * The swap: entries written while the walk ran are kept (a union), and readers see the old index or the whole new one.
+ * KEYS: lock, cursor, side index, index, people, version, author indexes...; ARGV: token, indexTtl, marker, fresh,
+ * now, quads. The swap: entries written while the walk ran are kept (a union), and readers see the old index or the
+ * whole new one.
  */
 const FINISH_REBUILD = script(`${INDEX_HELPERS}${ADD_FOUND}${CHECK_LEASE_AND_SIDE}
 if not leaseAndSideHeld(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[4], ARGV[3]) then return 0 end
-addFound(KEYS[3], KEYS[5], 5, ARGV[2])
+addFound(KEYS[3], KEYS[5], 6, ARGV[2])
 redis.call('ZUNIONSTORE', KEYS[4], 2, KEYS[4], KEYS[3], 'AGGREGATE', 'MIN')
 redis.call('EXPIRE', KEYS[4], ARGV[2])
+bumpVersion(KEYS[6], ARGV[5], ARGV[2])
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 return 1
 `);
@@ -163,7 +190,17 @@ export function publishCall(write: PostWrite, deadline: string, withIndex: boole
   const post = { keys: [write.key, write.removedKey], args: [write.value, String(write.ttlSeconds), deadline] };
   if (!withIndex) return { script: PUBLISH_POST, ...post };
   const index = indexCall(write);
-  return { script: PUBLISH_POST, keys: [...post.keys, ...index.keys], args: [...post.args, ...index.args] };
+  const keys = [...post.keys, ...index.keys, write.versionKey];
+  return { script: PUBLISH_POST, keys, args: [...post.args, ...index.args] };
+}
+
+/** The version bump after a cluster's post write. */
+export function bumpVersionCall(write: PostWrite): ScriptCall {
+  return {
+    script: BUMP_VERSION,
+    keys: [write.versionKey],
+    args: [String(write.score), String(write.indexTtlSeconds)],
+  };
 }
 
 /** The index entries of a post, on their own: a cluster's first publish step. */
@@ -177,11 +214,11 @@ export function indexCall(write: PostWrite): ScriptCall {
 }
 
 /** A post's index entries out (people's entry moved on to the author's next post): a cluster's second step. */
-export function unindexCall(entry: PostListing & { id: string }): ScriptCall {
+export function unindexCall(entry: PostListing & { id: string; nowMs: number; indexTtlSeconds: number }): ScriptCall {
   return {
     script: REMOVE_POST,
-    keys: [entry.indexKey, entry.authorKey, entry.peopleKey],
-    args: [entry.id, entry.author],
+    keys: [entry.indexKey, entry.authorKey, entry.peopleKey, entry.versionKey],
+    args: [entry.id, entry.author, String(entry.nowMs), String(entry.indexTtlSeconds)],
   };
 }
 
@@ -197,10 +234,10 @@ export function removeCall(removal: PostRemoval): ScriptCall {
 
 export function saveRebuildCall(lease: RebuildLease, progress: RebuildProgress): ScriptCall {
   const { cursor, entries, release, fresh } = progress;
-  const found = foundArgs(entries, 5);
+  const found = foundArgs(entries, 6);
   return {
     script: SAVE_REBUILD,
-    keys: [lease.lockKey, lease.cursorKey, lease.buildKey, lease.peopleKey, ...found.authorKeys],
+    keys: [lease.lockKey, lease.cursorKey, lease.buildKey, lease.peopleKey, lease.versionKey, ...found.authorKeys],
     args: [
       lease.token,
       String(lease.leaseMs),
@@ -210,17 +247,19 @@ export function saveRebuildCall(lease: RebuildLease, progress: RebuildProgress):
       flag(fresh),
       lease.marker,
       String(lease.indexTtlSeconds),
+      String(progress.nowMs),
       ...found.args,
     ],
   };
 }
 
-export function finishRebuildCall(lease: RebuildLease, { entries, fresh }: RebuildFinish): ScriptCall {
-  const found = foundArgs(entries, 6);
+export function finishRebuildCall(lease: RebuildLease, { entries, fresh, nowMs }: RebuildFinish): ScriptCall {
+  const found = foundArgs(entries, 7);
+  const keys = [lease.lockKey, lease.cursorKey, lease.buildKey, lease.indexKey, lease.peopleKey, lease.versionKey];
   return {
     script: FINISH_REBUILD,
-    keys: [lease.lockKey, lease.cursorKey, lease.buildKey, lease.indexKey, lease.peopleKey, ...found.authorKeys],
-    args: [lease.token, String(lease.indexTtlSeconds), lease.marker, flag(fresh), ...found.args],
+    keys: [...keys, ...found.authorKeys],
+    args: [lease.token, String(lease.indexTtlSeconds), lease.marker, flag(fresh), String(nowMs), ...found.args],
   };
 }
 

@@ -3,8 +3,9 @@ import keySlot from "cluster-key-slot";
 import { Cluster, type Redis } from "ioredis";
 import { scanClusterStep } from "./cluster-scan.js";
 import type * as store from "./feed-store.js";
-import { exclusive, pairEntries, publishOnTime, RedisClock } from "./replies.js";
+import { exclusive, pairEntries, publishOnTime, RedisClock, summaries } from "./replies.js";
 import {
+  bumpVersionCall,
   finishRebuildCall,
   indexCall,
   publishCall,
@@ -66,12 +67,15 @@ export class TcpStore implements store.FeedStore {
       node,
     });
     // A removed upload gets no index entries: the ones just added would be ghosts that every read has to skip.
-    if (outcome.status === "removed") await this.run(unindexCall(write));
+    if (outcome.status === "removed") await this.run(unindexCall({ ...write, nowMs: write.score }));
+    // Once the post is there, pages that could show it change version ("exists" too: a retry after a lost bump).
+    else await this.run(bumpVersionCall(write));
     return outcome;
   }
 
   async readIndex(query: store.IndexQuery): Promise<store.IndexRead> {
     const pipeline = this.redis.pipeline();
+    if (query.versionKey) pipeline.get(query.versionKey);
     const max = query.below === undefined ? "+inf" : exclusive(query.below);
     const min = String(query.minScore);
     pipeline.zrange(query.indexKey, max, min, "BYSCORE", "REV", "LIMIT", 0, query.limit, "WITHSCORES");
@@ -79,20 +83,26 @@ export class TcpStore implements store.FeedStore {
     if (query.below !== undefined) {
       pipeline.zrange(query.indexKey, String(query.below), String(query.below), "BYSCORE", "REV");
     }
-    const [entries, marker, ties] = values(await pipeline.exec());
+    const results = values(await pipeline.exec());
+    const version = query.versionKey ? { version: results.shift() as string | null } : {};
+    const [entries, marker, ties] = results;
     return {
       entries: pairEntries(entries as string[]),
       markerPresent: marker !== null,
       ties: (ties as string[] | undefined) ?? [],
+      ...version,
     };
   }
 
-  async countEntries(indexKeys: string[], minScore: number): Promise<number[]> {
+  async summarizeIndexes(indexKeys: string[], minScore: number): Promise<store.IndexSummary[]> {
     if (indexKeys.length === 0) return [];
     // Every person's index shares the `{feed}` slot: one pipeline to one node.
     const pipeline = this.redis.pipeline();
-    for (const key of indexKeys) pipeline.zcount(key, minScore, "+inf");
-    return values(await pipeline.exec()).map(Number);
+    for (const key of indexKeys) {
+      pipeline.zcount(key, minScore, "+inf");
+      pipeline.zrange(key, minScore, "+inf", "BYSCORE", "LIMIT", 0, 1, "WITHSCORES");
+    }
+    return summaries(values(await pipeline.exec()));
   }
 
   async getValues(keys: string[]): Promise<unknown[]> {

@@ -1,7 +1,7 @@
 // Redis over HTTPS with @upstash/redis (Upstash, Vercel KV): one REST call per operation, bounded by a timeout.
 import { Redis } from "@upstash/redis";
 import type * as store from "./feed-store.js";
-import { exclusive, pairEntries, publishOnTime, RedisClock } from "./replies.js";
+import { exclusive, pairEntries, publishOnTime, RedisClock, summaries } from "./replies.js";
 import { finishRebuildCall, publishCall, removeCall, type ScriptCall, saveRebuildCall } from "./scripts.js";
 
 /**
@@ -36,6 +36,7 @@ export class UpstashStore implements store.FeedStore {
 
   async readIndex(query: store.IndexQuery): Promise<store.IndexRead> {
     const pipeline = this.redis.pipeline();
+    if (query.versionKey) pipeline.get(query.versionKey);
     const max = query.below === undefined ? ("+inf" as const) : exclusive(query.below);
     pipeline.zrange(query.indexKey, max, query.minScore, {
       byScore: true,
@@ -48,15 +49,27 @@ export class UpstashStore implements store.FeedStore {
     if (query.below !== undefined) {
       pipeline.zrange(query.indexKey, query.below, query.below, { byScore: true, rev: true });
     }
-    const [entries, marker, ties] = (await pipeline.exec()) as [unknown[], unknown, unknown[] | undefined];
-    return { entries: pairEntries(entries), markerPresent: marker !== null, ties: (ties ?? []).map(String) };
+    const results = await pipeline.exec();
+    const version = query.versionKey
+      ? { version: (results.shift() as string | number | null)?.toString() ?? null }
+      : {};
+    const [entries, marker, ties] = results as [unknown[], unknown, unknown[] | undefined];
+    return {
+      entries: pairEntries(entries),
+      markerPresent: marker !== null,
+      ties: (ties ?? []).map(String),
+      ...version,
+    };
   }
 
-  async countEntries(indexKeys: string[], minScore: number): Promise<number[]> {
+  async summarizeIndexes(indexKeys: string[], minScore: number): Promise<store.IndexSummary[]> {
     if (indexKeys.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const key of indexKeys) pipeline.zcount(key, minScore, "+inf");
-    return (await pipeline.exec()).map(Number);
+    for (const key of indexKeys) {
+      pipeline.zcount(key, minScore, "+inf");
+      pipeline.zrange(key, minScore, "+inf", { byScore: true, offset: 0, count: 1, withScores: true });
+    }
+    return summaries(await pipeline.exec());
   }
 
   async getValues(keys: string[]): Promise<unknown[]> {

@@ -49,7 +49,7 @@ export async function publish(store: FeedStore, post: Post, options: Parameters<
 
 /** The feed's own removal of `post`, or with an index key standing for a lost index (as writeFor). */
 export function removalFor(post: Post, lost?: string) {
-  const removal = postRemoval(post, TTL);
+  const removal = postRemoval(post, { removedTtlSeconds: TTL, ttlSeconds: TTL, nowMs: Date.now() });
   return lost === undefined ? removal : { ...removal, ...lostListing(lost) };
 }
 

@@ -19,6 +19,7 @@ export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route(getApp, {
       admin: app.cloudinaryAdmin,
       folder: app.config.media.folder,
       ttlSeconds: app.feed.ttlSeconds,
+      now: app.feed.now,
     });
     auditTakedown(caller, result, app.feed.now(), requestId);
     return new Response(null, { status: 204 });

@@ -1,0 +1,42 @@
+// How a feed page is answered and cached: its tag as the ETag, a 304 when the caller's copy is current, and CDN
+// lifetimes that never run past the page's next expiry.
+import type { PageAnswer } from "../feed-page.js";
+import { formatPageTag, type PageTag } from "../page-tag.js";
+
+// A read that needs a token, or a page that may miss posts (an index being rebuilt): no cache may keep it.
+export const PRIVATE_CACHE = "private, no-store";
+
+export interface PageCachePolicy {
+  readRequiresAuth: boolean;
+  cdn: { maxAgeSeconds: number; staleSeconds: number };
+}
+
+/** 200 with the page, or a bodiless 304 when the caller's tag is still the page; both carry the cache headers. */
+export function pageResponse(answer: PageAnswer<unknown>, policy: PageCachePolicy, nowMs: number): Response {
+  const headers = { ETag: formatPageTag(answer.tag), ...pageCacheHeaders(answer.tag, policy, nowMs) };
+  if (answer.page === null) return new Response(null, { status: 304, headers });
+  const json = { ...headers, "Content-Type": "application/json" };
+  return new Response(JSON.stringify(answer.page), { status: 200, headers: json });
+}
+
+/**
+ * A complete public page may be kept by a CDN for the configured time, but never past its next expiry (a post that
+ * leaves it by itself): `s-maxage` = min(cap, seconds until then), and the stale window is cut the same way, so no
+ * CDN serves an expired post. Vercel reads Vercel-CDN-Cache-Control first, then CDN-Cache-Control (RFC 9213), then
+ * Cache-Control (https://vercel.com/docs/caching/cache-control-headers); browsers keep `max-age=0` and revalidate
+ * with the ETag. A page that changes within a second is not cached at all.
+ */
+export function pageCacheHeaders(tag: PageTag, policy: PageCachePolicy, nowMs: number): Record<string, string> {
+  if (!tag.complete || policy.readRequiresAuth) return { "Cache-Control": PRIVATE_CACHE };
+  const untilChange = tag.changesAt === null ? Number.POSITIVE_INFINITY : Math.floor((tag.changesAt - nowMs) / 1000);
+  const maxAge = Math.min(policy.cdn.maxAgeSeconds, untilChange);
+  if (maxAge < 1) return { "Cache-Control": PRIVATE_CACHE };
+  const stale = Math.min(policy.cdn.staleSeconds, untilChange - maxAge);
+  const cdn = stale > 0 ? `max-age=${maxAge}, stale-while-revalidate=${stale}` : `max-age=${maxAge}`;
+  const shared = stale > 0 ? `s-maxage=${maxAge}, stale-while-revalidate=${stale}` : `s-maxage=${maxAge}`;
+  return {
+    "Cache-Control": `public, max-age=0, ${shared}`,
+    "CDN-Cache-Control": cdn,
+    "Vercel-CDN-Cache-Control": cdn,
+  };
+}
