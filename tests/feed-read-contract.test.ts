@@ -143,9 +143,15 @@ describe.each(cases)("reading the feed: $name", ({ create, raw, reset }) => {
     await sleep(80); // cut off: its lease lapses and another reader takes over
     expect((await store.claimRebuild(rebuildLease("new-owner", 60_000))).claimed).toBe(true);
     const ghost = { ...entryOf(makePost(Date.now())), id: "never-a-post" };
-    expect(await store.saveRebuild(stale, { cursor: "123", entries: [ghost], release: false, fresh: true, nowMs: Date.now() })).toBe(
-      false,
-    );
+    expect(
+      await store.saveRebuild(stale, {
+        cursor: "123",
+        entries: [ghost],
+        release: false,
+        fresh: true,
+        nowMs: Date.now(),
+      }),
+    ).toBe(false);
     expect(await store.finishRebuild(stale, { entries: [ghost], fresh: true, nowMs: Date.now() })).toBe(false);
     const index = await store.readIndex({
       indexKey: INDEX_KEY,
