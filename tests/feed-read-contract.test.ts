@@ -235,6 +235,19 @@ describe.each(redisCases)("rebuilding a lost index over a large keyspace: $name"
     expect(await redis().strlen("feed:user:7:timeline")).toBe(20_000);
   });
 
+  it("merges a side index larger than one chunk, and marks the index complete only once all of it is in", async () => {
+    const lease = rebuildLease("merger", 60_000);
+    expect((await store.claimRebuild(lease)).claimed).toBe(true);
+    const now = Date.now();
+    // What a walk over 12,000 posts leaves: the side index, begun with the marker.
+    const found = Array.from({ length: 12_000 }, (_, i) => [now - i, `side${String(i).padStart(8, "0")}`]).flat();
+    await redis().zadd(REBUILD_INDEX_KEY, 0, HEALED_MARKER, ...found);
+    expect(await store.finishRebuild(lease, { entries: [], fresh: false, nowMs: now })).toBe(true);
+    expect(await redis().zcard(INDEX_KEY)).toBe(12_001);
+    expect(await redis().zscore(INDEX_KEY, HEALED_MARKER)).toBe("0");
+    expect(await redis().exists(REBUILD_INDEX_KEY, REBUILD_LOCK_KEY)).toBe(0);
+  });
+
   it("walks again from the start when its side index is lost mid-walk, instead of finishing short", async () => {
     const now = Date.now();
     const posts = Array.from({ length: 40 }, (_, i) => makePost(now - i));

@@ -19,6 +19,23 @@ function script(source: string): Script {
   return { source, sha1: createHash("sha1").update(source).digest("hex") };
 }
 
+// Upstash runs a script under a database-wide lock (no other client's command, the host app's chat included, runs
+// meanwhile) unless its first line declares this flag; then it locks only the keys passed in KEYS, which every script
+// here declares. Redis 7.0 refuses the flag ("Unexpected flag in script shebang"), so only the Upstash adapter sends it.
+// https://upstash.com/docs/redis/commands/scripting/eval, https://upstash.com/docs/redis/features/key-locking
+const KEY_LOCKING_SHEBANG = "#!lua flags=allow-key-locking\n";
+const keyLocking = new Map<Script, Script>();
+
+/** The script as Upstash gets it: with the key-locking flag on its first line. */
+export function withKeyLocking(plain: Script): Script {
+  let flagged = keyLocking.get(plain);
+  if (!flagged) {
+    flagged = script(`${KEY_LOCKING_SHEBANG}${plain.source.replace(/^\n/, "")}`);
+    keyLocking.set(plain, flagged);
+  }
+  return flagged;
+}
+
 // The indexes of the `{feed}` slot: the feed's, each person's, and people's (one member per person,
 // `<author>:<newest id>`, scored by that post's time). A person's entry always names the top of their index.
 const INDEX_HELPERS = `
@@ -165,14 +182,34 @@ return 1
 
 /**
  * KEYS: lock, cursor, side index, index, people, version, author indexes...; ARGV: token, indexTtl, marker, fresh,
- * now, quads. The swap: entries written while the walk ran are kept (a union), and readers see the old index or the
- * whole new one.
+ * now, leaseMs, chunk, quads. The merge, a chunk per call so no call holds Redis long however large the feed: moves
+ * up to `chunk` found entries from the side index into the index (entries written meanwhile are kept) and answers 2
+ * while more remain, renewing the lease. The last call adds the marker (readers see the index as complete only once
+ * all of it is there) and answers 1.
  */
 const FINISH_REBUILD = script(`${INDEX_HELPERS}${ADD_FOUND}${CHECK_LEASE_AND_SIDE}
 if not leaseAndSideHeld(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[4], ARGV[3]) then return 0 end
-addFound(KEYS[3], KEYS[5], 6, ARGV[2])
-redis.call('ZUNIONSTORE', KEYS[4], 2, KEYS[4], KEYS[3], 'AGGREGATE', 'MIN')
+addFound(KEYS[3], KEYS[5], 8, ARGV[2])
+local chunk = redis.call('ZRANGE', KEYS[3], '(0', '+inf', 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[7]), 'WITHSCORES')
+local moved = {}
+for i = 1, #chunk, 2 do
+  moved[#moved + 1] = chunk[i + 1]
+  moved[#moved + 1] = chunk[i]
+end
+for i = 1, #moved, 1000 do
+  redis.call('ZADD', KEYS[4], 'NX', unpack(moved, i, math.min(i + 999, #moved)))
+end
+for i = 1, #chunk, 2000 do
+  local members = {}
+  for j = i, math.min(i + 1999, #chunk), 2 do members[#members + 1] = chunk[j] end
+  redis.call('ZREM', KEYS[3], unpack(members))
+end
 redis.call('EXPIRE', KEYS[4], ARGV[2])
+if redis.call('ZCOUNT', KEYS[3], '(0', '+inf') > 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[6])
+  return 2
+end
+redis.call('ZADD', KEYS[4], 0, ARGV[3])
 bumpVersion(KEYS[6], ARGV[5], ARGV[2])
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 return 1
@@ -253,14 +290,35 @@ export function saveRebuildCall(lease: RebuildLease, progress: RebuildProgress):
   };
 }
 
-export function finishRebuildCall(lease: RebuildLease, { entries, fresh, nowMs }: RebuildFinish): ScriptCall {
-  const found = foundArgs(entries, 7);
+// Entries moved from the side index to the index per call of the finishing script.
+export const MERGE_CHUNK = 5000;
+
+/**
+ * One call of the finishing script. Only the first carries the last step's entries (and `fresh`); the next ones only
+ * go on moving the side index, which by then holds the marker.
+ */
+export function finishRebuildCall(lease: RebuildLease, finish: RebuildFinish, first: boolean): ScriptCall {
+  const { entries, fresh, nowMs } = finish;
+  const found = foundArgs(first ? entries : [], 7);
   const keys = [lease.lockKey, lease.cursorKey, lease.buildKey, lease.indexKey, lease.peopleKey, lease.versionKey];
+  const times = [String(nowMs), String(lease.leaseMs), String(MERGE_CHUNK)];
   return {
     script: FINISH_REBUILD,
     keys: [...keys, ...found.authorKeys],
-    args: [lease.token, String(lease.indexTtlSeconds), lease.marker, flag(fresh), String(nowMs), ...found.args],
+    args: [lease.token, String(lease.indexTtlSeconds), lease.marker, flag(first && fresh), ...times, ...found.args],
   };
+}
+
+/** Runs the finishing script until the merge is done (true) or the lease turns out lost (false). */
+export async function runFinishRebuild(
+  run: (call: ScriptCall) => Promise<unknown>,
+  lease: RebuildLease,
+  finish: RebuildFinish,
+): Promise<boolean> {
+  for (let first = true; ; first = false) {
+    const answer = Number(await run(finishRebuildCall(lease, finish, first)));
+    if (answer !== 2) return answer === 1;
+  }
 }
 
 const flag = (value: boolean): string => (value ? "1" : "0");

@@ -6,10 +6,10 @@ import type * as store from "./feed-store.js";
 import { exclusive, pairEntries, publishOnTime, RedisClock, summaries } from "./replies.js";
 import {
   bumpVersionCall,
-  finishRebuildCall,
   indexCall,
   publishCall,
   removeCall,
+  runFinishRebuild,
   type ScriptCall,
   saveRebuildCall,
   unindexCall,
@@ -161,7 +161,7 @@ export class TcpStore implements store.FeedStore {
   }
 
   async finishRebuild(lease: store.RebuildLease, finish: store.RebuildFinish): Promise<boolean> {
-    return (await this.run(finishRebuildCall(lease, finish))) === 1;
+    return runFinishRebuild((call) => this.run(call), lease, finish);
   }
 
   /**

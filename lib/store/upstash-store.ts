@@ -2,7 +2,14 @@
 import { Redis } from "@upstash/redis";
 import type * as store from "./feed-store.js";
 import { exclusive, pairEntries, publishOnTime, RedisClock, summaries } from "./replies.js";
-import { finishRebuildCall, publishCall, removeCall, type ScriptCall, saveRebuildCall } from "./scripts.js";
+import {
+  publishCall,
+  removeCall,
+  runFinishRebuild,
+  type ScriptCall,
+  saveRebuildCall,
+  withKeyLocking,
+} from "./scripts.js";
 
 /**
  * Values stay raw strings (automaticDeserialization off) so what lands in Redis is exactly the post's JSON; the SDK's
@@ -126,11 +133,13 @@ export class UpstashStore implements store.FeedStore {
   }
 
   async finishRebuild(lease: store.RebuildLease, finish: store.RebuildFinish): Promise<boolean> {
-    return Number(await this.run(finishRebuildCall(lease, finish))) === 1;
+    return runFinishRebuild((call) => this.run(call), lease, finish);
   }
 
-  /** EVALSHA, loading the script with EVAL when this database has not seen it. */
-  private async run({ script, keys, args }: ScriptCall): Promise<unknown> {
+  /** EVALSHA, loading the script with EVAL when this database has not seen it; every script locks only its keys. */
+  private async run(call: ScriptCall): Promise<unknown> {
+    const { keys, args } = call;
+    const script = withKeyLocking(call.script);
     try {
       return await this.redis.evalsha(script.sha1, keys, args);
     } catch (error) {

@@ -1,5 +1,8 @@
 // A minimal Upstash REST endpoint in front of a real redis-server, so @upstash/redis runs against real Redis semantics.
 // It speaks what the SDK sends: POST / (one command), /pipeline and /multi-exec, bearer auth, base64 response encoding.
+// Scripts get Upstash's key-locking rules: a `#!lua flags=allow-key-locking` first line is accepted (Redis 7 refuses
+// it, so it is taken off before Redis sees the script), and such a script fails on any key it did not declare in KEYS.
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { Redis } from "ioredis";
 
@@ -22,13 +25,61 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
 export interface UpstashBridge {
   url: string;
   token: string;
+  /** The first line of every script body received (EVAL), in order. */
+  scriptFirstLines: string[];
   close(): Promise<void>;
+}
+
+const KEY_LOCKING = /^#!lua flags=([a-z,-]*)\n/;
+// Upstash rejects a key-locking script's access to any key not in KEYS; Redis does not check, so this does.
+const CHECK_KEYS = `
+local __declared = {}
+for _, k in ipairs(KEYS) do __declared[k] = true end
+local __keyless = { TIME = true }
+local __allKeys = { DEL = true, EXISTS = true }
+local function __checked(command, ...)
+  local args = {...}
+  local name = string.upper(command)
+  if not __keyless[name] then
+    local last = __allKeys[name] and #args or 1
+    for i = 1, last do
+      if not __declared[args[i]] then error('undeclared key ' .. tostring(args[i]) .. ' in ' .. name) end
+    end
+  end
+  return redis.call(command, ...)
+end
+`;
+const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
+
+/** What Redis runs for a script Upstash would get: key-locking ones instrumented, without the flag it refuses. */
+function asRedisScript(source: string): string {
+  const flags = KEY_LOCKING.exec(source);
+  if (!flags?.[1].split(",").includes("allow-key-locking")) return source;
+  return `${CHECK_KEYS}${source.slice(flags[0].length).replaceAll("redis.call(", "__checked(")}`;
 }
 
 export async function startUpstashBridge(redisUrl: string, token = "test-token"): Promise<UpstashBridge> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 0, enableOfflineQueue: false });
   redis.on("error", () => {});
-  const run = async (command: Command): Promise<Reply> => {
+  const scriptFirstLines: string[] = [];
+  // The client's digest (of the body it sent) → the digest of what Redis was given.
+  const digests = new Map<string, string>();
+  const translate = ([name, ...args]: Command): Command => {
+    const upper = name.toUpperCase();
+    if (upper === "EVAL" || upper === "EVAL_RO") {
+      const source = String(args[0]);
+      scriptFirstLines.push(source.split("\n")[0]);
+      const prepared = asRedisScript(source);
+      digests.set(sha1(source), sha1(prepared));
+      return [name, prepared, ...args.slice(1)];
+    }
+    if (upper === "EVALSHA" || upper === "EVALSHA_RO") {
+      return [name, digests.get(String(args[0])) ?? String(args[0]), ...args.slice(1)];
+    }
+    return [name, ...args];
+  };
+  const run = async (original: Command): Promise<Reply> => {
+    const command = translate(original);
     try {
       return { result: await redis.call(command[0], ...command.slice(1).map(String)) };
     } catch (error) {
@@ -70,6 +121,7 @@ export async function startUpstashBridge(redisUrl: string, token = "test-token")
   return {
     url: `http://127.0.0.1:${port}`,
     token,
+    scriptFirstLines,
     async close() {
       redis.disconnect();
       await new Promise<void>((resolve) => server.close(() => resolve()));
