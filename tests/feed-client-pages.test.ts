@@ -105,7 +105,9 @@ describe("watch with loadMore", () => {
   });
 
   it("learns the lifetime from the page itself: no extra request, and posts past it are dropped", async () => {
-    const queries = pagedFeed(() => [postNo(1), postNo(3)], 120);
+    // Made once: postNo dates a post from the clock, so a second call could be a millisecond later.
+    const [one, three] = [postNo(1), postNo(3)];
+    const queries = pagedFeed(() => [one, three], 120);
     const client = clientFor();
     const { posts, ttlSeconds } = await new Promise<{ posts: Post[]; ttlSeconds: number }>((resolve) => {
       const watch = client.watch((items, state) => {
@@ -115,8 +117,8 @@ describe("watch with loadMore", () => {
     });
     expect(ttlSeconds).toBe(120);
     expect(client.ttlSeconds()).toBe(120);
-    expect(posts.map((post) => post.id)).toEqual([postNo(1).id]);
-    expect(client.expiresAt(postNo(1))).toBe(Date.parse(postNo(1).createdAt) + 120_000);
+    expect(posts.map((post) => post.id)).toEqual([one.id]);
+    expect(client.expiresAt(one)).toBe(Date.parse(one.createdAt) + 120_000);
     expect(queries).toHaveLength(1);
   });
 });

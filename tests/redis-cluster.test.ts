@@ -77,7 +77,7 @@ describe("the feed on Redis Cluster (REDIS_CLUSTER=true)", () => {
       const node = client.nodes("master").find((n) => n.options.host === host && String(n.options.port) === port);
       for (const key of (await node?.keys("*")) ?? []) {
         if (foreign.includes(key)) continue;
-        expect(key).toMatch(/^(feed:[A-Za-z0-9_-]+|\{feed\}:(index|people|author:u[0-9a-f]{16}))$/);
+        expect(key).toMatch(/^(feed:[A-Za-z0-9_-]+|\{feed\}:(index|people|version|author:u[0-9a-f]{16}))$/);
         expect(await client.pttl(key)).toBeGreaterThan(0);
       }
     }

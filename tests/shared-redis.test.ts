@@ -69,7 +69,7 @@ it("leaves unrelated keys byte-for-byte and TTL-for-TTL unchanged through postin
   expect(feedKeys.length).toBeGreaterThan(0);
   for (const key of feedKeys) {
     expect(key).toMatch(
-      /^(feed:[A-Za-z0-9_-]+|\{feed\}:(index|people|author:u[0-9a-f]{16}|rebuild:.+)|\{feed:[A-Za-z0-9_-]+\}:removed|feed-ratelimit:.+)$/,
+      /^(feed:[A-Za-z0-9_-]+|\{feed\}:(index|people|version|author:u[0-9a-f]{16}|rebuild:.+)|\{feed:[A-Za-z0-9_-]+\}:removed|feed-ratelimit:.+)$/,
     );
     expect(await c.pttl(key)).toBeGreaterThan(0);
   }
