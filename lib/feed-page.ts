@@ -114,7 +114,9 @@ async function fillPage<T>(
     complete &&= index.markerPresent;
     // Every entry read may expire and change the page: those on it leave it, and those after it move its cursor.
     for (const entry of index.entries) taken.changesAt = Math.min(taken.changesAt, entry.score + ttlMs);
-    const examined = takeItems(await source.load(index.entries, minScore), limit, taken);
+    const loaded = await source.load(index.entries, minScore);
+    noteWritesInFlight(index.entries, loaded, taken, deps);
+    const examined = takeItems(loaded, limit, taken);
     more = examined < index.entries.length || index.mayHaveMore;
     if (examined > 0) position = index.entries[examined - 1];
     if (!more) break;
@@ -165,6 +167,20 @@ async function withRebuiltSoFar(live: IndexRead, query: IndexQuery, store: FeedS
   const entries = [...byId.values()].sort(newestFirst).slice(0, query.limit);
   const ties = [...new Set([...live.ties, ...built.ties])].sort().reverse();
   return { entries, ties, markerPresent: false };
+}
+
+/**
+ * An entry younger than twice the Redis timeout whose post is missing may be a publish still on its way (a cluster
+ * indexes a post, and moves the version, before it writes the post): the page changes when the post lands or the
+ * publish gives up, so its tag must not outlive that. An older one is a ghost for good.
+ */
+function noteWritesInFlight<T>(entries: IndexEntry[], loaded: unknown[], taken: Taken<T>, deps: PageDeps): void {
+  const inFlightMs = 2 * deps.redisTimeoutMs;
+  const since = deps.now() - inFlightMs;
+  entries.forEach((entry, i) => {
+    if (loaded[i] === null && entry.score > since)
+      taken.changesAt = Math.min(taken.changesAt, entry.score + inFlightMs);
+  });
 }
 
 interface Taken<T> {

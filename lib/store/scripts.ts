@@ -99,17 +99,13 @@ return {'created'}
 `);
 
 /**
- * KEYS: index, author index, people; ARGV: id, score, trimBelow, indexTtl, author. A cluster's first publish step; the
- * version is bumped by the third (BUMP_VERSION), once the post is written.
+ * KEYS: index, author index, people, version; ARGV: id, score, trimBelow, indexTtl, author. A cluster's first publish
+ * step. The version moves now, before the post exists: a reader that meanwhile finds the entry without its post
+ * treats the page as pending and lets its tag run out soon (lib/feed-page.ts), so no 304 keeps a page without it.
  */
 const INDEX_POST = script(`${INDEX_HELPERS}
 indexPost(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
-return 1
-`);
-
-/** KEYS: version; ARGV: floor (ms), ttl. After a cluster's post write: pages that could show it change version. */
-const BUMP_VERSION = script(`${INDEX_HELPERS}
-bumpVersion(KEYS[1], ARGV[1], ARGV[2])
+bumpVersion(KEYS[4], ARGV[2], ARGV[4])
 return 1
 `);
 
@@ -227,17 +223,7 @@ export function publishCall(write: PostWrite, deadline: string, withIndex: boole
   const post = { keys: [write.key, write.removedKey], args: [write.value, String(write.ttlSeconds), deadline] };
   if (!withIndex) return { script: PUBLISH_POST, ...post };
   const index = indexCall(write);
-  const keys = [...post.keys, ...index.keys, write.versionKey];
-  return { script: PUBLISH_POST, keys, args: [...post.args, ...index.args] };
-}
-
-/** The version bump after a cluster's post write. */
-export function bumpVersionCall(write: PostWrite): ScriptCall {
-  return {
-    script: BUMP_VERSION,
-    keys: [write.versionKey],
-    args: [String(write.score), String(write.indexTtlSeconds)],
-  };
+  return { script: PUBLISH_POST, keys: [...post.keys, ...index.keys], args: [...post.args, ...index.args] };
 }
 
 /** The index entries of a post, on their own: a cluster's first publish step. */
@@ -245,7 +231,7 @@ export function indexCall(write: PostWrite): ScriptCall {
   const { id, score, trimBelow, indexTtlSeconds, author } = write;
   return {
     script: INDEX_POST,
-    keys: [write.indexKey, write.authorKey, write.peopleKey],
+    keys: [write.indexKey, write.authorKey, write.peopleKey, write.versionKey],
     args: [id, String(score), String(trimBelow), String(indexTtlSeconds), author],
   };
 }

@@ -5,7 +5,6 @@ import { scanClusterStep } from "./cluster-scan.js";
 import type * as store from "./feed-store.js";
 import { exclusive, pairEntries, publishOnTime, RedisClock, summaries } from "./replies.js";
 import {
-  bumpVersionCall,
   indexCall,
   publishCall,
   removeCall,
@@ -68,8 +67,6 @@ export class TcpStore implements store.FeedStore {
     });
     // A removed upload gets no index entries: the ones just added would be ghosts that every read has to skip.
     if (outcome.status === "removed") await this.run(unindexCall({ ...write, nowMs: write.score }));
-    // Once the post is there, pages that could show it change version ("exists" too: a retry after a lost bump).
-    else await this.run(bumpVersionCall(write));
     return outcome;
   }
 
