@@ -14,6 +14,16 @@ const PIPELINE_SIZE = 5000;
 const WRITE_CONCURRENCY = 500;
 // Distinct authors among the seeded posts.
 const USERS = 50;
+// One author writes every fourth post, so their own page is a full one in every cell (as the feed's first page is);
+// the other posts rotate through the other USERS - 1.
+export const PROLIFIC_AUTHOR = "user_0000";
+const PROLIFIC_SHARE = 4;
+
+/** Who wrote the i-th newest seeded post: by position, not by time (times share factors with USERS, and collapse). */
+export function seededAuthor(i: number): string {
+  const user = i % PROLIFIC_SHARE === 0 ? 0 : 1 + (i % (USERS - 1));
+  return `user_${user.toString().padStart(4, "0")}`;
+}
 
 export interface PostShape {
   cloudName: string;
@@ -21,10 +31,9 @@ export interface PostShape {
   ttlSeconds: number;
 }
 
-/** A post document shaped like the ones the app stores, created at `createdAt`. */
-export function makePost(shape: PostShape, createdAt: number, text: string): Post {
+/** A post document shaped like the ones the app stores, by `userId`, created at `createdAt`. */
+export function makePost(shape: PostShape, createdAt: number, text: string, userId: string): Post {
   const id = nanoid();
-  const userId = `user_${(createdAt % USERS).toString().padStart(4, "0")}`;
   const publicId = `${ownerFolder(shape.folder, userId)}/${id}`;
   const version = Math.floor(createdAt / 1000);
   return {
@@ -57,7 +66,7 @@ export async function seedPosts(
     await Promise.all(
       batch.map(async (i) => {
         const createdAt = now - i * step;
-        const post = makePost(shape, createdAt, text(i));
+        const post = makePost(shape, createdAt, text(i), seededAuthor(i));
         const ageSeconds = Math.floor((now - createdAt) / 1000);
         // A post of that age has that much of its life left.
         const write = { ...postWrite(post, shape.ttlSeconds, now), ttlSeconds: shape.ttlSeconds - ageSeconds };
