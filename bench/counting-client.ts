@@ -9,6 +9,8 @@ export interface CommandCounts {
 export interface CommandCounter {
   /** Counts since the last reset. */
   read(): CommandCounts;
+  /** Command names (lower case) since the last reset, one list per round trip, in the order they were sent. */
+  steps(): string[][];
   reset(): void;
   /** Commands sent per name (lower case) since the counter was attached, never reset: compared with the server's. */
   totals(): Map<string, number>;
@@ -27,16 +29,21 @@ type Command = Parameters<Redis["sendCommand"]>[0];
  */
 export function countCommands(client: Redis | Cluster): CommandCounter {
   let counts: CommandCounts = { roundTrips: 0, commands: 0 };
+  let steps: string[][] = [];
   let outstanding = 0;
   const totals = new Map<string, number>();
   const settled = () => {
     outstanding -= 1;
   };
   const record = (command: Command) => {
-    if (outstanding === 0) counts.roundTrips += 1;
+    const name = command.name.toLowerCase();
+    if (outstanding === 0) {
+      counts.roundTrips += 1;
+      steps.push([]);
+    }
     outstanding += 1;
     counts.commands += 1;
-    const name = command.name.toLowerCase();
+    steps[steps.length - 1]?.push(name);
     totals.set(name, (totals.get(name) ?? 0) + 1);
     command.promise.then(settled, settled);
   };
@@ -49,8 +56,10 @@ export function countCommands(client: Redis | Cluster): CommandCounter {
   }
   return {
     read: () => ({ ...counts }),
+    steps: () => steps.map((step) => [...step]),
     reset() {
       counts = { roundTrips: 0, commands: 0 };
+      steps = [];
     },
     totals: () => new Map(totals),
   };
