@@ -9,6 +9,7 @@ import { type CountCheck, checkCounts } from "./count-check.js";
 import { readPageByScan } from "./literal-recipe.js";
 import { type Measurement, measure } from "./measure.js";
 import type { Profile } from "./options.js";
+import { measurePersonReads, type PersonRead } from "./person-reads.js";
 import { type RedisTarget, readInfo } from "./redis-target.js";
 import { seedPosts, seedUnrelatedKeys } from "./seed.js";
 
@@ -22,13 +23,15 @@ export interface ReadResult {
 
 export interface CellResult extends CellShape {
   reads: ReadResult[];
+  /** GET /api/feed/people and one author's page. */
+  personReads: PersonRead[];
   write: Measurement;
   /** The first read after the index was lost: it starts (and, if the walk fits one slice, completes) the rebuild. */
   rebuild: Measurement;
   /** Whether that one read finished the rebuild (a walk longer than one slice leaves the rest to the next reader). */
   rebuildCompleted: boolean;
   memoryPerPostBytes: number;
-  /** What the counting client saw against the server's own counts, for the reads, the writes and the rebuild. */
+  /** What the counting client saw against the server's own counts: reads, reads by person, writes, the rebuild. */
   countChecks: CountCheck[];
 }
 
@@ -80,6 +83,7 @@ export async function runCell(
   const { entries, memoryPerPostBytes } = await seedCell(bench, target, cell);
   const sources = { counter: bench.counter, servers: [target.admin] };
   const reads = await checkCounts(sources, "reads", () => measureReads(bench, profile, entries));
+  const personReads = await checkCounts(sources, "reads by person", () => measurePersonReads(bench, profile));
   const write = await checkCounts(sources, "writes", () => measureWrites(bench, profile));
   await target.admin.zrem(INDEX_KEY, HEALED_MARKER);
   const rebuild = await checkCounts(sources, "rebuild", () =>
@@ -89,11 +93,12 @@ export async function runCell(
   return {
     ...cell,
     reads: reads.result,
+    personReads: personReads.result,
     write: write.result,
     rebuild: rebuild.result,
     rebuildCompleted,
     memoryPerPostBytes,
-    countChecks: [reads.check, write.check, rebuild.check],
+    countChecks: [reads.check, personReads.check, write.check, rebuild.check],
   };
 }
 

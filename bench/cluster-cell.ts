@@ -14,12 +14,14 @@ import { type ClusterTarget, startClusterTarget } from "./cluster-target.js";
 import { type CountCheck, checkCounts } from "./count-check.js";
 import type { Measurement } from "./measure.js";
 import type { Profile } from "./options.js";
+import { measurePersonReads, type PersonRead } from "./person-reads.js";
 import { seedPosts, seedUnrelatedKeys } from "./seed.js";
 
 export interface ClusterCellResult extends CellShape {
   reads: { page: PageKind; project: Measurement }[];
+  personReads: PersonRead[];
   write: Measurement;
-  /** The counting client against the masters' own counts, for the reads and for the writes. */
+  /** The counting client against the masters' own counts, for the reads, the reads by person and the writes. */
   countChecks: CountCheck[];
 }
 
@@ -59,6 +61,13 @@ async function runClusterCell(
       measured.push({ page: plan.page, project: await measurePage(bench, profile, plan) });
     return measured;
   });
+  const personReads = await checkCounts(sources, "reads by person", () => measurePersonReads(bench, profile));
   const write = await checkCounts(sources, "writes", () => measureWrites(bench, profile));
-  return { ...cell, reads: reads.result, write: write.result, countChecks: [reads.check, write.check] };
+  return {
+    ...cell,
+    reads: reads.result,
+    personReads: personReads.result,
+    write: write.result,
+    countChecks: [reads.check, personReads.check, write.check],
+  };
 }

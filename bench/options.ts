@@ -10,6 +10,8 @@ export interface Profile {
   project: { samples: number; warmup: number };
   baseline: { samples: number; warmup: number };
   writes: { samples: number; warmup: number };
+  /** The people read and an author's page, in every single-node and cluster cell. */
+  personReads: { samples: number; warmup: number };
   /** Cells on a local Redis Cluster (3 masters): page and post costs, measured like the single-node ones. */
   cluster: { posts: number[]; otherKeys: number[] };
   /** A lost index rebuilt by successive readers: N posts among M other keys, behind each one-way delay. */
@@ -34,6 +36,8 @@ const FULL: Profile = {
   project: { samples: 1000, warmup: 100 },
   baseline: { samples: 30, warmup: 3 },
   writes: { samples: 500, warmup: 50 },
+  // Fewer than a page's: costs are exact from the first request, and these reads are ~1 ms, so ten cells add seconds.
+  personReads: { samples: 200, warmup: 20 },
   cluster: { posts: [1000, 10_000], otherKeys: [0, 200_000] },
   rebuild: { posts: 1000, otherKeys: 1_000_000, oneWayDelaysMs: [0, 5, 25] },
   // The shared-Redis incident's scale (10,000 timelines of 20 KB), and a tenth of it: memory must not follow the count.
@@ -48,6 +52,7 @@ const SMOKE: Profile = {
   project: { samples: 30, warmup: 5 },
   baseline: { samples: 3, warmup: 1 },
   writes: { samples: 20, warmup: 2 },
+  personReads: { samples: 20, warmup: 2 },
   cluster: { posts: [50], otherKeys: [2000] },
   rebuild: { posts: 200, otherKeys: 20_000, oneWayDelaysMs: [5] },
   foreign: { posts: 100, timelines: [100, 500], userHashes: 50, clusterTimelines: [200] },

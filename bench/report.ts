@@ -5,6 +5,7 @@ import { header, row } from "./markdown.js";
 import { INCOMPLETE_CACHE_CONTROL } from "./rebuild-delay.js";
 import { renderCluster, renderCountCheck, renderRebuilds } from "./report-cluster-rebuild.js";
 import { renderForeignKeys } from "./report-foreign-keys.js";
+import { renderPersonReads } from "./report-person-reads.js";
 import {
   CROSS_REGION_MS,
   renderModel,
@@ -53,6 +54,7 @@ export function renderReport(report: RunReport): string {
     ...renderWrites(report.cells),
     ...renderPageSizes(report.largestPages),
     ...renderCluster(report.clusterCells),
+    ...renderPersonReads(report.cells, report.clusterCells),
     ...renderRebuilds(report.rebuilds),
     ...renderForeignKeys(report.foreignKeys),
     ...renderCountCheck(report.cells, report.clusterCells, report.rebuilds),
@@ -68,6 +70,7 @@ function renderMethod(postBytes: number): string[] {
     "- project: `GET /api/feed` through the exported handler (`new Request(...)`), one request at a time, timed to the",
     "  last byte of the body. Deep page: the page after the post halfway down the feed, by cursor. The app is composed",
     "  from a literal environment with `RATE_LIMIT=off`, its store wrapped in the same guard as in production.",
+    "- People and author pages: `GET /api/feed/people` and `GET /api/feed?author=`, the same way, in the same cells.",
     "- recipe: the owner's literal recipe in the same process on the same data and client: `SCAN 0 MATCH feed:*",
     "  COUNT 100` until the cursor is 0, `MGET` of each batch, `JSON.parse`, sort by `createdAt` descending, slice",
     "  (a deep page slices at the same offset).",

@@ -5,6 +5,7 @@ import { checkFlatCosts, span } from "./flat-costs.js";
 import type { ForeignKeysRun } from "./foreign-keys.js";
 import type { Measurement } from "./measure.js";
 import type { PageSizeResult } from "./page-size.js";
+import { PERSON_PAGES } from "./person-reads.js";
 import { INCOMPLETE_CACHE_CONTROL, type RebuildResult, type RebuildRun } from "./rebuild-delay.js";
 
 export interface TargetCheck {
@@ -31,6 +32,7 @@ const MAX_FOREIGN_REBUILD_RSS_GROWTH_MB = 32;
 const FIRST_PAGES: PageKind[] = ["first 20", "first 50"];
 const PAGES: PageKind[] = [...FIRST_PAGES, "deep 20"];
 const PAGE_COSTS = "commands and round trips per page do not grow with N or M";
+const PERSON_COSTS = "people and author pages: commands and round trips do not grow with N or M";
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
@@ -50,6 +52,16 @@ export function checkTargets(run: MeasuredRun): TargetCheck[] {
       `Redis Cluster: ${PAGE_COSTS}`,
       PAGES,
       run.clusterCells.map((cell) => cell.reads),
+    ),
+    checkFlatCosts(
+      PERSON_COSTS,
+      PERSON_PAGES,
+      run.cells.map((cell) => cell.personReads),
+    ),
+    checkFlatCosts(
+      `Redis Cluster: ${PERSON_COSTS}`,
+      PERSON_PAGES,
+      run.clusterCells.map((cell) => cell.personReads),
     ),
     checkPostRoundTrips("a post costs 1 round trip on one node (no rate limiter)", run.cells, MAX_POST_ROUND_TRIPS),
     checkPostRoundTrips(
