@@ -82,11 +82,18 @@ const DEFAULT_WATCH_LIMIT = 50;
 // Publishing is idempotent, so a 503 or a lost answer is worth two more tries: 1 s then 2 s apart (or as Retry-After
 // says, up to 10 s), enough to ride out a brief outage without leaving someone staring at a finished upload for long.
 const PUBLISH_RETRY: RetryPolicy = { attempts: 3, backoffMs: [1000, 2000], maxWaitMs: 10_000 };
+// After a post or a delete, this client's reads send the write's Feed-Sync-Token back (as `sync`) for this long, so a
+// read replica shows the writer their own change at once; after it, replicas have long caught up.
+const SYNC_WINDOW_MS = 10_000;
 
 export function createFeedClient(options: FeedClientOptions): FeedClient {
   const base = options.baseUrl.replace(/\/+$/, "");
   const maxBytes = { ...MAX_MEDIA_BYTES, ...options.maxBytes };
   let ttlSeconds = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
+  let lastWrite: { token: string; until: number } | undefined;
+  /** The `sync` parameter of a read shortly after this client's own write, if the server handed it a token. */
+  const syncParam = (): { sync?: string } =>
+    lastWrite && Date.now() < lastWrite.until ? { sync: lastWrite.token } : {};
 
   /** Every page read carries the server's lifetime; the client follows it, so countdowns match the server. */
   function learn<T extends { ttlSeconds?: unknown }>(page: T): T {
@@ -110,6 +117,8 @@ export function createFeedClient(options: FeedClientOptions): FeedClient {
       throw init.signal?.aborted ? abortedError() : networkError();
     }
     if (!response.ok && response.status !== 304) throw await errorFromResponse(response);
+    const token = response.headers.get("Feed-Sync-Token");
+    if (token) lastWrite = { token, until: Date.now() + SYNC_WINDOW_MS };
     return response;
   }
 
@@ -136,7 +145,9 @@ export function createFeedClient(options: FeedClientOptions): FeedClient {
   /** GET with only the given parameters (the API refuses unknown ones), through the client's error mapping. */
   async function read<T extends { ttlSeconds?: unknown }>(path: string, query: Record<string, unknown>): Promise<T> {
     const search = new URLSearchParams();
-    for (const [name, value] of Object.entries(query)) if (value !== undefined) search.set(name, String(value));
+    for (const [name, value] of Object.entries({ ...query, ...syncParam() })) {
+      if (value !== undefined) search.set(name, String(value));
+    }
     const url = search.toString() ? `${path}?${search}` : path;
     const response = await request(url, { headers: await authorization(false) });
     return learn((await response.json()) as T);
@@ -174,7 +185,8 @@ export function createFeedClient(options: FeedClientOptions): FeedClient {
       const headers: Record<string, string> = { ...(await authorization(false)) };
       if (etag) headers["If-None-Match"] = etag;
       // no-store: the browser cache would turn the server's 304 back into a 200, hiding that nothing changed.
-      const response = await request(`/api/feed?limit=${limit}`, { headers, signal, cache: "no-store" });
+      const search = new URLSearchParams({ limit: String(limit), ...syncParam() });
+      const response = await request(`/api/feed?${search}`, { headers, signal, cache: "no-store" });
       if (response.status === 304) return null;
       return { etag: response.headers.get("ETag"), page: learn((await response.json()) as FeedPage) };
     };

@@ -24,6 +24,47 @@ export interface App {
   rateLimit: (action: keyof RateLimits, subject: string) => Promise<void>;
   /** What every feed read goes through: the token when reads need one, then the per-address read limit. */
   admitRead: (request: Request) => Promise<void>;
+  pages: PageStores;
+}
+
+/** Where pages are read from: the same store, except on Upstash, whose global databases have read replicas. */
+export interface PageStores {
+  /** Public pages: on Upstash, reads the nearest replica may answer. */
+  shared: FeedStore;
+  /** A writer's own pages right after their write: reads that wait for it (Upstash's sync token). */
+  afterWrite(syncToken: string): FeedStore;
+  /** What a write's answer hands its writer for that, if the store has such a thing. */
+  syncToken(): string | undefined;
+}
+
+/** Page reads from the store itself: every read already sees every write. */
+const sameStore = (store: FeedStore): PageStores => ({
+  shared: store,
+  afterWrite: () => store,
+  syncToken: () => undefined,
+});
+
+/** The configured store and where its pages are read from. */
+function createStores(config: Config): { store: FeedStore; pages: PageStores } {
+  const { redis, redisTimeoutMs: timeoutMs } = config;
+  if (redis.kind !== "upstash") {
+    const store = createStore(config);
+    return { store, pages: sameStore(store) };
+  }
+  const upstash = (reads: Parameters<typeof createUpstashClient>[3]) => {
+    const client = createUpstashClient(redis.url, redis.token, timeoutMs, reads);
+    return { client, store: guardStore(new UpstashStore(client, timeoutMs), { timeoutMs }) };
+  };
+  const writer = upstash({});
+  const shared = upstash({ readYourWrites: false }).store;
+  return {
+    store: writer.store,
+    pages: {
+      shared,
+      afterWrite: (syncToken) => upstash({ syncToken }).store,
+      syncToken: () => writer.client.readYourWritesSyncToken || undefined,
+    },
+  };
 }
 
 /** The configured store, bounded by REDIS_TIMEOUT_MS with every Redis failure turned into a 503 once, here. */
@@ -44,8 +85,9 @@ export function createStore(config: Config): FeedStore {
 }
 
 export function createApp(config: Config, overrides: Partial<FeedDeps> = {}): App {
+  const stores = overrides.store ? { store: overrides.store, pages: sameStore(overrides.store) } : createStores(config);
   const feed: FeedDeps = {
-    store: overrides.store ?? createStore(config),
+    store: stores.store,
     media: overrides.media ?? createMediaSigner(config.media),
     ttlSeconds: config.feedTtlSeconds,
     redisTimeoutMs: config.redisTimeoutMs,
@@ -61,6 +103,7 @@ export function createApp(config: Config, overrides: Partial<FeedDeps> = {}): Ap
     verifyToken,
     cloudinaryAdmin: createCloudinaryAdmin(config.media, { now: feed.now }),
     rateLimit,
+    pages: stores.pages,
     async admitRead(request) {
       if (config.readRequiresAuth) await authenticate(request, verifyToken);
       await rateLimit("read", clientAddress(request, config.proxy));

@@ -60,6 +60,12 @@ export type CreatePostRequest = z.infer<typeof CreatePostRequestSchema>;
 export const MAX_PAGE_LIMIT = 100;
 export const DEFAULT_PAGE_LIMIT = 20;
 
+/**
+ * A write's `Feed-Sync-Token`, sent back by its writer's next reads for a few seconds: they then wait for a read
+ * replica to have that write (Upstash), and are answered privately.
+ */
+const SyncTokenSchema = z.string().regex(/^[\x21-\x7e]{1,200}$/, "must be a Feed-Sync-Token as the API sent it");
+
 // Digits only, no leading zero: `05`, `+5`, `5.0`, `1e1` or ` 5` would name the same page under another URL, each a
 // free cache-busting variant.
 function pageLimit(max: number) {
@@ -78,6 +84,7 @@ export const FeedQuerySchema = z.strictObject({
   cursor: z.string().max(200).optional(),
   /** Only this person's posts (a token's `sub`). */
   author: z.string().min(1).max(256).optional(),
+  sync: SyncTokenSchema.optional(),
 });
 export type FeedQuery = z.infer<typeof FeedQuerySchema>;
 
@@ -85,6 +92,7 @@ export const MAX_PEOPLE_LIMIT = 50;
 export const PeopleQuerySchema = z.strictObject({
   limit: pageLimit(MAX_PEOPLE_LIMIT).default(DEFAULT_PAGE_LIMIT),
   cursor: z.string().max(200).optional(),
+  sync: SyncTokenSchema.optional(),
 });
 export type PeopleQuery = z.infer<typeof PeopleQuerySchema>;
 

@@ -122,3 +122,26 @@ describe("watch with loadMore", () => {
     expect(queries).toHaveLength(1);
   });
 });
+
+describe("reading one's own writes", () => {
+  it("sends a write's Feed-Sync-Token back as sync on reads for 10 s after it, then stops", async () => {
+    const queries = pagedFeed(() => [postNo(1)]);
+    server.use(
+      http.delete(
+        `${API}/api/feed/:id`,
+        () => new HttpResponse(null, { status: 204, headers: { "Feed-Sync-Token": "t-1" } }),
+      ),
+    );
+    const client = clientFor({ getToken: () => "a-token" });
+    await client.list();
+    await client.remove(postNo(1).id);
+    await client.list();
+    const later = vi.spyOn(Date, "now").mockReturnValue(Date.now() + 10_001);
+    try {
+      await client.list();
+    } finally {
+      later.mockRestore();
+    }
+    expect(queries.map((query) => query.sync)).toEqual([undefined, "t-1", undefined]);
+  });
+});

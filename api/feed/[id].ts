@@ -2,6 +2,7 @@
 import { getApp } from "../../lib/app.js";
 import { authenticate } from "../../lib/auth.js";
 import { deletePost } from "../../lib/feed.js";
+import { withSyncToken } from "../../lib/http/page-cache.js";
 import { route } from "../../lib/http/route.js";
 import { postIdParam } from "../../lib/http/route-params.js";
 
@@ -9,6 +10,6 @@ export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route(getApp, {
   async DELETE(request, app) {
     const identity = await authenticate(request, app.verifyToken);
     await deletePost(postIdParam(request), identity, app.feed);
-    return new Response(null, { status: 204 });
+    return withSyncToken(new Response(null, { status: 204 }), app.pages.syncToken());
   },
 });

@@ -4,7 +4,7 @@ import { authenticate } from "../../lib/auth.js";
 import { createPost } from "../../lib/feed.js";
 import { answerFeed } from "../../lib/feed-reads.js";
 import { json, readJson, readQuery } from "../../lib/http/json.js";
-import { pageResponse } from "../../lib/http/page-cache.js";
+import { pageResponse, withSyncToken } from "../../lib/http/page-cache.js";
 import { route } from "../../lib/http/route.js";
 import { CreatePostRequestSchema, FeedQuerySchema } from "../../lib/schemas.js";
 
@@ -12,8 +12,9 @@ export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route(getApp, {
   async GET(request, app) {
     await app.admitRead(request);
     const query = readQuery(request, FeedQuerySchema);
-    const answer = await answerFeed(query, request.headers.get("if-none-match"), app.feed);
-    return pageResponse(answer, app.config, app.feed.now());
+    const store = query.sync ? app.pages.afterWrite(query.sync) : app.pages.shared;
+    const answer = await answerFeed(query, request.headers.get("if-none-match"), { ...app.feed, store });
+    return pageResponse(answer, { ...app.config, personal: query.sync !== undefined }, app.feed.now());
   },
 
   async POST(request, app) {
@@ -21,6 +22,6 @@ export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route(getApp, {
     const identity = await authenticate(request, app.verifyToken);
     const { post, created } = await createPost(await readJson(request, CreatePostRequestSchema), identity, app.feed);
     // A retried publish of the same upload gets the stored post again, as a 200.
-    return json(post, created ? 201 : 200);
+    return withSyncToken(json(post, created ? 201 : 200), app.pages.syncToken());
   },
 });

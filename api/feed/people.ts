@@ -10,7 +10,8 @@ export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route(getApp, {
   async GET(request, app) {
     await app.admitRead(request);
     const query = readQuery(request, PeopleQuerySchema);
-    const answer = await answerPeople(query, request.headers.get("if-none-match"), app.feed);
-    return pageResponse(answer, app.config, app.feed.now());
+    const store = query.sync ? app.pages.afterWrite(query.sync) : app.pages.shared;
+    const answer = await answerPeople(query, request.headers.get("if-none-match"), { ...app.feed, store });
+    return pageResponse(answer, { ...app.config, personal: query.sync !== undefined }, app.feed.now());
   },
 });

@@ -2,7 +2,7 @@
 
 // Browsers may cache a preflight this long (seconds), saving a round trip per request.
 const PREFLIGHT_MAX_AGE = "600";
-const EXPOSED_HEADERS = "ETag, Retry-After, X-Request-Id";
+const EXPOSED_HEADERS = "ETag, Feed-Sync-Token, Retry-After, X-Request-Id";
 
 /**
  * Headers for an allowed Origin (none otherwise). The API uses bearer tokens, never cookies, so credentials are never

@@ -9,7 +9,17 @@ export const PRIVATE_CACHE = "private, no-store";
 export interface PageCachePolicy {
   readRequiresAuth: boolean;
   cdn: { maxAgeSeconds: number; staleSeconds: number };
+  /** A writer's own read right after their write (`sync`): theirs alone, never shared. */
+  personal?: boolean;
 }
+
+/** Hands a writer the token their next reads send back as `sync`, where the store has one (Upstash). */
+export function withSyncToken(response: Response, token: string | undefined): Response {
+  if (token) response.headers.set(SYNC_TOKEN_HEADER, token);
+  return response;
+}
+
+export const SYNC_TOKEN_HEADER = "Feed-Sync-Token";
 
 /** 200 with the page, or a bodiless 304 when the caller's tag is still the page; both carry the cache headers. */
 export function pageResponse(answer: PageAnswer<unknown>, policy: PageCachePolicy, nowMs: number): Response {
@@ -27,7 +37,7 @@ export function pageResponse(answer: PageAnswer<unknown>, policy: PageCachePolic
  * with the ETag. A page that changes within a second is not cached at all.
  */
 export function pageCacheHeaders(tag: PageTag, policy: PageCachePolicy, nowMs: number): Record<string, string> {
-  if (!tag.complete || policy.readRequiresAuth) return { "Cache-Control": PRIVATE_CACHE };
+  if (!tag.complete || policy.readRequiresAuth || policy.personal) return { "Cache-Control": PRIVATE_CACHE };
   const untilChange = tag.changesAt === null ? Number.POSITIVE_INFINITY : Math.floor((tag.changesAt - nowMs) / 1000);
   const maxAge = Math.min(policy.cdn.maxAgeSeconds, untilChange);
   if (maxAge < 1) return { "Cache-Control": PRIVATE_CACHE };

@@ -14,16 +14,27 @@ import {
 /**
  * Values stay raw strings (automaticDeserialization off) so what lands in Redis is exactly the post's JSON; the SDK's
  * default of five retries with backoff is cut to one quick retry, and each request is aborted after `timeoutMs`.
+ * `readYourWrites` false lets a global database's nearest read replica answer reads (public pages); a `syncToken`
+ * makes them wait until the replica has seen the write that token came from (a writer's own pages).
+ * https://upstash.com/docs/redis/howto/readyourwrites
  */
-export function createUpstashClient(url: string, token: string, timeoutMs: number): Redis {
-  return new Redis({
+export function createUpstashClient(
+  url: string,
+  token: string,
+  timeoutMs: number,
+  reads: { readYourWrites?: boolean; syncToken?: string } = {},
+): Redis {
+  const client = new Redis({
     url,
     token,
     automaticDeserialization: false,
     enableAutoPipelining: false,
+    readYourWrites: reads.readYourWrites ?? true,
     retry: { retries: 1, backoff: () => 50 },
     signal: () => AbortSignal.timeout(timeoutMs),
   });
+  if (reads.syncToken) client.readYourWritesSyncToken = reads.syncToken;
+  return client;
 }
 
 /** Upstash has no hash slots to respect: every write is one atomic step, as on a single Redis. */

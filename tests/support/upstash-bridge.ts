@@ -27,6 +27,8 @@ export interface UpstashBridge {
   token: string;
   /** The first line of every script body received (EVAL), in order. */
   scriptFirstLines: string[];
+  /** Every request: the commands it carried, and the `upstash-sync-token` it sent (null when it sent none). */
+  requests: { commands: string[]; syncToken: string | null }[];
   close(): Promise<void>;
 }
 
@@ -62,6 +64,9 @@ export async function startUpstashBridge(redisUrl: string, token = "test-token")
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 0, enableOfflineQueue: false });
   redis.on("error", () => {});
   const scriptFirstLines: string[] = [];
+  const requests: UpstashBridge["requests"] = [];
+  // Upstash answers every request with a sync token, the primary's state; a counter stands in for it.
+  let syncState = 0;
   // The client's digest (of the body it sent) → the digest of what Redis was given.
   const digests = new Map<string, string>();
   const translate = ([name, ...args]: Command): Command => {
@@ -88,7 +93,8 @@ export async function startUpstashBridge(redisUrl: string, token = "test-token")
   };
   const server: Server = createServer(async (request, response) => {
     const send = (status: number, body: unknown) => {
-      response.writeHead(status, { "Content-Type": "application/json" });
+      syncState += 1;
+      response.writeHead(status, { "Content-Type": "application/json", "upstash-sync-token": `sync-${syncState}` });
       response.end(JSON.stringify(body));
     };
     if (request.headers.authorization !== `Bearer ${token}`) return send(401, { error: "Unauthorized" });
@@ -96,6 +102,11 @@ export async function startUpstashBridge(redisUrl: string, token = "test-token")
     const wrap = (reply: Reply) => ("result" in reply ? { result: encode(reply.result, base64) } : reply);
     try {
       const body = await readBody(request);
+      const sent = request.headers["upstash-sync-token"];
+      const commands = (Array.isArray((body as unknown[])[0]) ? (body as Command[]) : [body as Command]).map(([name]) =>
+        String(name).toLowerCase(),
+      );
+      requests.push({ commands, syncToken: typeof sent === "string" ? sent : null });
       if (request.url === "/pipeline") {
         const replies = await Promise.all((body as Command[]).map(run));
         return send(200, replies.map(wrap));
@@ -122,6 +133,7 @@ export async function startUpstashBridge(redisUrl: string, token = "test-token")
     url: `http://127.0.0.1:${port}`,
     token,
     scriptFirstLines,
+    requests,
     async close() {
       redis.disconnect();
       await new Promise<void>((resolve) => server.close(() => resolve()));
