@@ -1,27 +1,15 @@
 // Reads from the nearest replica on Upstash global databases, through the REST stand-in: public pages are read without
 // read-your-writes (a replica may answer), a writer's answer hands back the write's sync token, and their next reads
 // that send it wait for it and are answered privately. Other stores need none of this.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import * as feed from "../api/feed/index.js";
 import * as people from "../api/feed/people.js";
 import { createApp, useApp } from "../lib/app.js";
 import { loadConfig } from "../lib/env.js";
-import { type RedisServer, startRedisServer } from "./support/redis-server.js";
+import { useRedisAdapters } from "./support/redis-adapters.js";
 import { jsonRequest, signedUpload, TEST_ENV, tokenFor } from "./support/test-app.js";
-import { startUpstashBridge, type UpstashBridge } from "./support/upstash-bridge.js";
 
-let server: RedisServer;
-let bridge: UpstashBridge;
-
-beforeAll(async () => {
-  server = await startRedisServer();
-  bridge = await startUpstashBridge(server.url);
-});
-
-afterAll(async () => {
-  await bridge?.close();
-  await server?.stop();
-});
+const redis = useRedisAdapters(2000);
 
 /** The app as a deployment composes it from its variables (its stores included), on the real clock. */
 function appFromEnvironment(env: Record<string, string>) {
@@ -34,9 +22,12 @@ describe("reads from Upstash read replicas", () => {
   let ctx: { clock: { now: number } };
 
   beforeEach(async () => {
-    await server.client.flushdb();
-    ctx = appFromEnvironment({ UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: bridge.token });
-    bridge.requests.length = 0;
+    await redis.server().client.flushdb();
+    ctx = appFromEnvironment({
+      UPSTASH_REDIS_REST_URL: redis.bridge().url,
+      UPSTASH_REDIS_REST_TOKEN: redis.bridge().token,
+    });
+    redis.bridge().requests.length = 0;
   });
 
   const publish = async () => {
@@ -44,11 +35,15 @@ describe("reads from Upstash read replicas", () => {
     const upload = await signedUpload(ctx, token);
     return feed.POST(jsonRequest("/api/feed", "POST", { text: "hi", upload }, token));
   };
-  const readsSince = (from: number) => bridge.requests.slice(from).filter((r) => r.commands.includes("zrange"));
+  const readsSince = (from: number) =>
+    redis
+      .bridge()
+      .requests.slice(from)
+      .filter((r) => r.commands.includes("zrange"));
 
   it("reads public pages without read-your-writes, so the nearest replica may answer them", async () => {
     expect((await publish()).status).toBe(201);
-    const from = bridge.requests.length;
+    const from = redis.bridge().requests.length;
     for (const route of [feed, people]) {
       const path = route === feed ? "/api/feed" : "/api/feed/people";
       expect((await route.GET(jsonRequest(path, "GET"))).status).toBe(200);
@@ -63,7 +58,7 @@ describe("reads from Upstash read replicas", () => {
     expect(posted.status).toBe(201);
     const token = posted.headers.get("feed-sync-token") as string;
     expect(token).toMatch(/^sync-\d+$/);
-    const from = bridge.requests.length;
+    const from = redis.bridge().requests.length;
     const own = await feed.GET(jsonRequest(`/api/feed?sync=${token}`, "GET"));
     expect(own.status).toBe(200);
     expect((await own.json()).items).toHaveLength(1);
@@ -83,7 +78,7 @@ describe("reads from Upstash read replicas", () => {
   });
 
   it("hands no token where the store has none (TCP Redis: every read already sees every write)", async () => {
-    ctx = appFromEnvironment({ REDIS_URL: server.url });
+    ctx = appFromEnvironment({ REDIS_URL: redis.server().url });
     const posted = await publish();
     expect(posted.status).toBe(201);
     expect(posted.headers.get("feed-sync-token")).toBeNull();

@@ -13,6 +13,8 @@ import { startUpstashBridge, type UpstashBridge } from "./upstash-bridge.js";
 export interface RedisAdapters {
   /** The running server (valid inside tests and hooks). */
   server: () => RedisServer;
+  /** The Upstash REST stand-in in front of it. */
+  bridge: () => UpstashBridge;
   /** [name, make a fresh store] for describe.each. */
   adapters: [string, () => FeedStore][];
 }
@@ -35,6 +37,7 @@ export function useRedisAdapters(timeoutMs: number): RedisAdapters {
   });
   return {
     server: () => server,
+    bridge: () => bridge,
     adapters: [
       ["TCP Redis (ioredis)", () => storeFor({ REDIS_URL: server.url }, timeoutMs)],
       [
