@@ -1,24 +1,6 @@
 // GET /api/feed[?author=]: a page of live posts (or one person's), newest first. POST /api/feed: publish a verified Cloudinary upload.
 import { getApp } from "../../lib/app.js";
-import { authenticate } from "../../lib/auth.js";
-import { createPost } from "../../lib/feed.js";
-import { readPage } from "../../lib/feed-reads.js";
-import { json, pageResponse, readJson, readQuery } from "../../lib/http/json.js";
 import { route } from "../../lib/http/route.js";
-import { CreatePostRequestSchema, FeedQuerySchema } from "../../lib/schemas.js";
+import { ROUTES } from "../../lib/routes.js";
 
-export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route(getApp, {
-  async GET(request, app) {
-    await app.admitRead(request);
-    const paged = await readPage(readQuery(request, FeedQuerySchema), app.feed);
-    return pageResponse(request, paged, app.config.readRequiresAuth);
-  },
-
-  async POST(request, app) {
-    // No counter here: publishing needs a signature, and signing charged the post quota (one round trip saved).
-    const identity = await authenticate(request, app.verifyToken);
-    const { post, created } = await createPost(await readJson(request, CreatePostRequestSchema), identity, app.feed);
-    // A retried publish of the same upload gets the stored post again, as a 200.
-    return json(post, created ? 201 : 200);
-  },
-});
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route(getApp, ROUTES.feed);
