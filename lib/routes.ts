@@ -5,7 +5,6 @@ import { cleanupRequestSchema, countResults } from "./admin/cleanup-request.js";
 import { auditCleanup, cleanupByIds } from "./admin/media-cleanup.js";
 import { auditTakedown, takeDownPost } from "./admin/takedown.js";
 import type { App } from "./app.js";
-import { authenticate } from "./auth.js";
 import { HttpError } from "./errors.js";
 import { createPost, deletePost, removedTtlSeconds, signUpload } from "./feed.js";
 import { readPage, readPeople } from "./feed-reads.js";
@@ -32,8 +31,9 @@ const feed: RouteHandlers<App> = {
 
   async POST(request, app) {
     // No counter here: publishing needs a signature, and signing charged the post quota (one round trip saved).
-    const identity = await authenticate(request, app.verifyToken);
+    const identity = await app.identify(request);
     const { post, created } = await createPost(await readJson(request, CreatePostRequestSchema), identity, app.feed);
+    if (created) await app.events.published(post);
     // A retried publish of the same upload gets the stored post again, as a 200.
     return json(post, created ? 201 : 200);
   },
@@ -51,7 +51,7 @@ const people: RouteHandlers<App> = {
 // POST /api/feed/upload-signature: parameters, signed by the server, for one direct upload to Cloudinary.
 const uploadSignature: RouteHandlers<App> = {
   async POST(request, app) {
-    const identity = await authenticate(request, app.verifyToken);
+    const identity = await app.identify(request);
     // Each signature is a post to come: the quota is charged here, so a refusal comes before the upload, not after.
     await app.rateLimit("post", identity.userId);
     const { mediaType } = await readJson(request, UploadSignatureRequestSchema);
@@ -63,8 +63,10 @@ const uploadSignature: RouteHandlers<App> = {
 // DELETE /api/feed/<id>: the author removes their post before it expires (its media stays on Cloudinary).
 const post: RouteHandlers<App> = {
   async DELETE(request, app) {
-    const identity = await authenticate(request, app.verifyToken);
-    await deletePost(postIdParam(request), identity, app.feed);
+    const identity = await app.identify(request);
+    const id = postIdParam(request);
+    await deletePost(id, identity, app.feed);
+    await app.events.removed(id, "deleted");
     return new Response(null, { status: 204 });
   },
 };
@@ -85,6 +87,7 @@ const adminPosts: RouteHandlers<App> = {
       ttlSeconds: app.feed.ttlSeconds,
     });
     auditTakedown(caller, result, app.feed.now(), requestId);
+    if (!result.alreadyRemoved) await app.events.removed(id, "takedown");
     return new Response(null, { status: 204 });
   },
 };
