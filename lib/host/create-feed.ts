@@ -39,10 +39,14 @@ export interface Feed {
  */
 export function createFeed(options: FeedOptions = {}): Feed {
   let app: App | undefined;
-  const appOf = () => {
+  return feedOver(() => {
     app ??= buildApp(options);
     return app;
-  };
+  }, options.basePath);
+}
+
+/** The feed over an app resolved per request: createFeed's, or the standalone project's (lib/app.ts getApp). */
+export function feedOver(appOf: () => App, basePath = DEFAULT_BASE_PATH): Feed {
   const handlers = Object.fromEntries(
     Object.entries(ROUTES).map(([name, handlers]) => [name, route(appOf, handlers)]),
   ) as Record<RouteName, RouteMethods>;
@@ -50,11 +54,7 @@ export function createFeed(options: FeedOptions = {}): Feed {
     RouteName,
     Handler
   >;
-  return {
-    handlers,
-    fetch: routeRequests(byName, options.basePath ?? DEFAULT_BASE_PATH),
-    operations: createOperations(appOf),
-  };
+  return { handlers, fetch: routeRequests(byName, basePath), operations: createOperations(appOf) };
 }
 
 function buildApp(options: FeedOptions): App {

@@ -1,6 +1,4 @@
 // DELETE /api/admin/posts/<id>[?media=delete]: a moderator takes down anyone's live post at once.
-import { getApp } from "../../../lib/app.js";
-import { route } from "../../../lib/http/route.js";
-import { ROUTES } from "../../../lib/routes.js";
+import { standaloneFeed } from "../../../lib/host/standalone.js";
 
-export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = route(getApp, ROUTES.adminPosts);
+export const { GET, HEAD, OPTIONS, POST, PUT, PATCH, DELETE } = standaloneFeed.handlers.adminPosts;
