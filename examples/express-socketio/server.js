@@ -1,5 +1,5 @@
 // An existing chat server (Express + socket.io + Redis) with the ephemeral feed mounted at /api/feed. The feed shares
-// the chat's Redis connection, its sign-in and its socket: only the three lines marked below are new.
+// the chat's Redis connection, its sign-in and its socket: only the three statements marked "feed" are new.
 import { createServer } from "node:http";
 import { createRequestListener } from "ephemeral-feed/node"; // feed (1/3)
 import express from "express";
