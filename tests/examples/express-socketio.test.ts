@@ -9,7 +9,7 @@ import { freePort, type RedisServer, startRedisServer } from "../support/redis-s
 import { type CloudinaryStandIn, startCloudinaryStandIn } from "./support/cloudinary-stand-in.js";
 import { type Caller, checkFeedContract, publishThroughHost } from "./support/feed-contract.js";
 import { type HostProcess, startHost } from "./support/host-process.js";
-import { installExample, packFeed, ROOT } from "./support/packed-feed.js";
+import { installPackedFeed, ROOT } from "./support/packed-feed.js";
 
 const EXAMPLE = join(ROOT, "examples/express-socketio");
 
@@ -28,7 +28,7 @@ let connect: Connect;
 const sockets: Socket[] = [];
 
 beforeAll(async () => {
-  await installExample(EXAMPLE, await packFeed());
+  await installPackedFeed(EXAMPLE);
   // The chat's own browser client, from the example's dependencies (the root does not depend on socket.io).
   const clientPath = createRequire(join(EXAMPLE, "package.json")).resolve("socket.io-client");
   connect = (await import(pathToFileURL(clientPath).href)).io;

@@ -12,7 +12,7 @@ import { freePort, type RedisServer, startRedisServer } from "../support/redis-s
 import { type CloudinaryStandIn, startCloudinaryStandIn } from "./support/cloudinary-stand-in.js";
 import { type Caller, checkFeedContract, publishThroughHost } from "./support/feed-contract.js";
 import { type HostProcess, startHost } from "./support/host-process.js";
-import { installExample, packFeed, ROOT } from "./support/packed-feed.js";
+import { installPackedFeed, ROOT } from "./support/packed-feed.js";
 
 const EXAMPLE = join(ROOT, "examples/next-app");
 const NEXT = join(EXAMPLE, "node_modules/next/dist/bin/next");
@@ -26,7 +26,7 @@ let host: HostProcess;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  await installExample(EXAMPLE, await packFeed());
+  await installPackedFeed(EXAMPLE);
   await promisify(execFile)(process.execPath, [NEXT, "build"], {
     cwd: EXAMPLE,
     env: { ...process.env, ...NEXT_ENV },

@@ -2,7 +2,7 @@
 // example with npm, so a file missing from `files` or `exports` fails the example's test.
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
@@ -55,4 +55,14 @@ export async function installExample(exampleDir: string, tarball: string): Promi
     await run("npm", ["ci", ...NPM_QUIET], { cwd: exampleDir, maxBuffer: 16 * 1024 * 1024 });
   }
   await run("npm", ["install", "--no-save", ...NPM_QUIET, tarball], { cwd: exampleDir, maxBuffer: 16 * 1024 * 1024 });
+}
+
+/** Packs the current sources and installs the tarball into the example; the tarball is not kept. */
+export async function installPackedFeed(exampleDir: string): Promise<void> {
+  const tarball = await packFeed();
+  try {
+    await installExample(exampleDir, tarball);
+  } finally {
+    rmSync(dirname(tarball), { recursive: true, force: true });
+  }
 }
