@@ -2,6 +2,7 @@
 // Redis and the Cloudinary stand-in. The feed's contract holds on its catch-all route, and the page's stories tray,
 // built from ephemeral-feed/client, shows a published post in Chromium.
 import { execFile } from "node:child_process";
+import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Browser } from "playwright-core";
@@ -82,5 +83,25 @@ describe("examples/next-app", () => {
     expect(await viewer.locator(`[data-post-id="${post.id}"]`).count()).toBe(1);
     expect(await page.getByRole("region", { name: "Feed" }).getByText("Sunset over the harbour").count()).toBe(1);
     expect(errors).toEqual([]);
+  });
+});
+
+describe("the package's types", () => {
+  it("type-check a TypeScript host of every entry (TypeScript 5.9, strict, NodeNext)", async () => {
+    // Inside the example, so "ephemeral-feed" resolves to the tarball installed there; removed afterwards.
+    const dir = join(EXAMPLE, ".types-check");
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(ROOT, "tests/examples/fixtures/typed-host.ts"), join(dir, "typed-host.ts"));
+    const tsc = join(EXAMPLE, "node_modules/typescript/bin/tsc");
+    const flags = ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext"];
+    const settings = [...flags, "--target", "es2022", "--lib", "es2023,dom", "--types", "node", "--skipLibCheck"];
+    try {
+      const run = promisify(execFile)(process.execPath, [tsc, ...settings, join(dir, "typed-host.ts")], {
+        cwd: EXAMPLE,
+      });
+      await expect(run.catch((error) => Promise.reject(new Error(error.stdout)))).resolves.toBeDefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
