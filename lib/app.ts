@@ -1,9 +1,10 @@
 // Composition root: builds the store, media signer and token verifier from the configuration, once per process.
 import { nanoid } from "nanoid";
 import { type CloudinaryAdmin, createCloudinaryAdmin } from "./admin/cloudinary-admin.js";
-import { authenticate, createTokenVerifier, type VerifyToken } from "./auth.js";
+import { authenticate, createTokenVerifier, type Identity, type VerifyToken } from "./auth.js";
 import { type Config, loadConfig, type RateLimits } from "./env.js";
 import type { FeedDeps } from "./feed.js";
+import { type FeedEvents, NO_EVENTS } from "./host/hooks.js";
 import { clientAddress } from "./http/client-address.js";
 import { createMediaSigner } from "./media.js";
 import { enforceRateLimit } from "./rate-limit.js";
@@ -25,6 +26,16 @@ export interface App {
   /** What every feed read goes through: the token when reads need one, then the per-address read limit. */
   admitRead: (request: Request) => Promise<void>;
   pages: PageStores;
+  /** Who is calling: the bearer token's user, or what the host app's own lookup says (a 401 when nobody). */
+  identify: (request: Request) => Promise<Identity>;
+  /** Told after a write succeeded (the host's real-time layer); never fails or holds a request past its bound. */
+  events: FeedEvents;
+}
+
+/** What a host app may bring instead of configuring it (lib/host/): its user lookup and its real-time hooks. */
+export interface HostParts {
+  identify?: (request: Request) => Promise<Identity>;
+  events?: FeedEvents;
 }
 
 /** Where pages are read from: the same store, except on Upstash, whose global databases have read replicas. */
@@ -84,7 +95,7 @@ export function createStore(config: Config): FeedStore {
   return guardStore(new TcpStore(client, timeoutMs), { timeoutMs, misconfigured: detectClusterNode(client) });
 }
 
-export function createApp(config: Config, overrides: Partial<FeedDeps> = {}): App {
+export function createApp(config: Config, overrides: Partial<FeedDeps> = {}, host: HostParts = {}): App {
   const stores = overrides.store ? { store: overrides.store, pages: sameStore(overrides.store) } : createStores(config);
   const feed: FeedDeps = {
     store: stores.store,
@@ -97,6 +108,7 @@ export function createApp(config: Config, overrides: Partial<FeedDeps> = {}): Ap
   const verifyToken = createTokenVerifier(config.auth);
   const rateLimit: App["rateLimit"] = (action, subject) =>
     enforceRateLimit(action, subject, { ...feed, limits: config.rateLimits });
+  const identify = host.identify ?? ((request: Request) => authenticate(request, verifyToken));
   return {
     config,
     feed,
@@ -105,9 +117,11 @@ export function createApp(config: Config, overrides: Partial<FeedDeps> = {}): Ap
     rateLimit,
     pages: stores.pages,
     async admitRead(request) {
-      if (config.readRequiresAuth) await authenticate(request, verifyToken);
+      if (config.readRequiresAuth) await identify(request);
       await rateLimit("read", clientAddress(request, config.proxy));
     },
+    identify,
+    events: host.events ?? NO_EVENTS,
   };
 }
 

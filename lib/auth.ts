@@ -67,7 +67,8 @@ async function notConfigured(): Promise<Identity> {
   ]);
 }
 
-function identityFrom(payload: JWTPayload): Identity {
+/** The identity a token (or a host's own user lookup) names, or a 401: one set of rules for ids and names. */
+export function identityFrom(payload: JWTPayload): Identity {
   const { sub } = payload;
   const subjectOk =
     typeof sub === "string" && !UNUSABLE_IN_SUBJECT.test(sub) && isLengthBetween(sub, 1, MAX_SUBJECT_CHARS);
@@ -84,7 +85,7 @@ function isLengthBetween(text: string, min: number, max: number): boolean {
   return codePoints >= min && codePoints <= max;
 }
 
-function unauthorized(message: string): HttpError {
+export function unauthorized(message: string): HttpError {
   return new HttpError(401, "unauthorized", message, { "WWW-Authenticate": 'Bearer realm="feed"' });
 }
 

@@ -81,7 +81,13 @@ export function readEnvironment(cwd = process.cwd()): EnvSource {
   return { ...fromFiles, ...process.env };
 }
 
-export function loadConfig(source: EnvSource = readEnvironment()): Config {
+/** What a host app hands the feed itself (lib/host/), so the environment need not configure it, even in production. */
+export interface HostProvided {
+  redis?: boolean;
+  auth?: boolean;
+}
+
+export function loadConfig(source: EnvSource = readEnvironment(), provided: HostProvided = {}): Config {
   // Empty strings count as unset, so `FOO=` in a .env file does not become a bad value.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ""));
   const parsed = EnvSchema.safeParse(cleaned);
@@ -98,10 +104,10 @@ export function loadConfig(source: EnvSource = readEnvironment()): Config {
     host: env.HOST,
     proxy: readProxyTrust(env),
     devSignIn: env.DEV_SIGN_IN === undefined ? undefined : isOn(env.DEV_SIGN_IN),
-    redis: readRedis(env, production, problems),
+    redis: readRedis(env, production && !provided.redis, problems),
     redisTimeoutMs: env.REDIS_TIMEOUT_MS,
     media: readMedia(env, production, problems),
-    auth: readAuth(env, production, problems),
+    auth: readAuth(env, production && !provided.auth, problems),
     feedTtlSeconds: env.FEED_TTL_SECONDS,
     readRequiresAuth: isOn(env.FEED_READ_REQUIRES_AUTH),
     cdn: { maxAgeSeconds: env.FEED_CDN_MAX_AGE_SECONDS, staleSeconds: env.FEED_CDN_STALE_SECONDS },

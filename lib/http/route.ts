@@ -18,7 +18,7 @@ export interface RequestContext {
   requestId: string;
 }
 export type AppHandler<A> = (request: Request, app: A, context: RequestContext) => Promise<Response>;
-type RouteHandlers<A> = Partial<Record<"GET" | "POST" | "DELETE", AppHandler<A>>>;
+export type RouteHandlers<A> = Partial<Record<"GET" | "POST" | "DELETE", AppHandler<A>>>;
 
 // Ids from the edge or the caller are echoed and logged: only a plain token, so no markup and no forged log fields.
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9:_.-]{1,128}$/;
