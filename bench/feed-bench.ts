@@ -8,6 +8,7 @@ import { countsAgree } from "./count-check.js";
 import { describeEnvironment } from "./environment.js";
 import { runForeignKeyCells } from "./foreign-keys.js";
 import { type Profile, readOptions, UsageError } from "./options.js";
+import { runOriginCpu } from "./origin-cpu.js";
 import { measureLargestPages, type PageSizeResult } from "./page-size.js";
 import { runRebuildsBehindDelays } from "./rebuild-delay.js";
 import { openRedisTarget, type RedisTarget } from "./redis-target.js";
@@ -56,7 +57,8 @@ async function runBench(profile: Profile, target: RedisTarget): Promise<number> 
   const rebuilds = await runRebuildsBehindDelays(target, profile, progress);
   const clusterCells = await runClusterCells(profile, progress);
   const foreignKeys = await runForeignKeyCells(target, profile, progress);
-  const run: MeasuredRun = { cells, clusterCells, rebuilds, largestPages, foreignKeys };
+  const originCpu = await runOriginCpu(target, profile, progress);
+  const run: MeasuredRun = { cells, clusterCells, rebuilds, largestPages, foreignKeys, originCpu };
   const targets = checkTargets(run);
   const durationSeconds = (performance.now() - started) / 1000;
   const markdown = renderReport({ ...run, profile: profile.name, environment, targets, durationSeconds });

@@ -21,6 +21,11 @@ export interface Profile {
    * keys shaped like a post's that hold something else; on one node, and on the cluster.
    */
   foreign: { posts: number; timelines: number[]; userHashes: number; clusterTimelines: number[] };
+  /**
+   * The origin's CPU per page against the least-work page, over TCP and over REST: requests per round (REST rounds
+   * are slower), rounds per handler, requests in flight, and a time cap per round.
+   */
+  origin: { requests: number; restRequests: number; repeats: number; concurrency: number; maxSeconds: number };
   /** Where the markdown goes; the smoke run only prints it, so the committed results are never a smoke run's. */
   outFile?: string;
 }
@@ -42,6 +47,8 @@ const FULL: Profile = {
   rebuild: { posts: 1000, otherKeys: 1_000_000, oneWayDelaysMs: [0, 5, 25] },
   // The shared-Redis incident's scale (10,000 timelines of 20 KB), and a tenth of it: memory must not follow the count.
   foreign: { posts: 1000, timelines: [1000, 10_000], userHashes: 1000, clusterTimelines: [10_000] },
+  // About 2 s a round over TCP: 7 paired rounds give a median and a spread without hogging the shared cores.
+  origin: { requests: 4000, restRequests: 1500, repeats: 7, concurrency: 16, maxSeconds: 20 },
   outFile: "docs/benchmarks.md",
 };
 
@@ -56,6 +63,7 @@ const SMOKE: Profile = {
   cluster: { posts: [50], otherKeys: [2000] },
   rebuild: { posts: 200, otherKeys: 20_000, oneWayDelaysMs: [5] },
   foreign: { posts: 100, timelines: [100, 500], userHashes: 50, clusterTimelines: [200] },
+  origin: { requests: 200, restRequests: 100, repeats: 2, concurrency: 8, maxSeconds: 5 },
 };
 
 export interface BenchOptions {

@@ -5,6 +5,7 @@ import { header, row } from "./markdown.js";
 import { INCOMPLETE_CACHE_CONTROL } from "./rebuild-delay.js";
 import { renderCluster, renderCountCheck, renderRebuilds } from "./report-cluster-rebuild.js";
 import { renderForeignKeys } from "./report-foreign-keys.js";
+import { renderOriginCpu } from "./report-origin.js";
 import { renderPersonReads } from "./report-person-reads.js";
 import {
   CROSS_REGION_MS,
@@ -57,6 +58,7 @@ export function renderReport(report: RunReport): string {
     ...renderPersonReads(report.cells, report.clusterCells),
     ...renderRebuilds(report.rebuilds),
     ...renderForeignKeys(report.foreignKeys),
+    ...renderOriginCpu(report.originCpu),
     ...renderCountCheck(report.cells, report.clusterCells, report.rebuilds),
   ].join("\n");
 }
