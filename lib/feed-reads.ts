@@ -1,5 +1,5 @@
 // The feed's three reads, each a page of one index: every post, one person's posts, and people (one entry each).
-import { authorKey, authorOf, INDEX_KEY, PEOPLE_KEY, parsePost, postKey } from "./feed-keys.js";
+import { authorKey, authorOf, INDEX_KEY, PEOPLE_KEY, postKey } from "./feed-keys.js";
 import {
   answerPaged,
   type Loaded,
@@ -12,6 +12,7 @@ import {
 import { pageScope } from "./page-tag.js";
 import { type FeedQuery, type PeopleQuery, type Person, POST_ID_PATTERN, type Post } from "./schemas.js";
 import type { FeedStore, IndexEntry } from "./store/feed-store.js";
+import { readStoredPost } from "./stored-posts.js";
 
 // A person's entry in people: `<author>:<their newest post id>`.
 const PERSON_MEMBER = /^(u[0-9a-f]{16}):([A-Za-z0-9_-]{10,64})$/;
@@ -99,9 +100,7 @@ async function loadPosts(ids: string[], store: FeedStore): Promise<(Loaded<Post>
   const readable = ids.filter((id) => POST_ID_PATTERN.test(id));
   const values = new Map((await store.getValues(readable.map(postKey))).map((value, i) => [readable[i], value]));
   return ids.map((id) => {
-    const value = values.get(id);
-    const post = parsePost(value);
-    if (post?.id !== id) return null;
-    return { item: post, bytes: Buffer.byteLength(typeof value === "string" ? value : JSON.stringify(post)) };
+    const stored = readStoredPost(id, values.get(id));
+    return stored && { item: stored.post, bytes: stored.bytes };
   });
 }

@@ -2,6 +2,7 @@
 // lifetimes that never run past the page's next expiry.
 import type { PageAnswer } from "../feed-page.js";
 import { formatPageTag, type PageTag } from "../page-tag.js";
+import { pageJson } from "../stored-posts.js";
 
 // A read that needs a token, or a page that may miss posts (an index being rebuilt): no cache may keep it.
 export const PRIVATE_CACHE = "private, no-store";
@@ -26,7 +27,7 @@ export function pageResponse(answer: PageAnswer<unknown>, policy: PageCachePolic
   const headers = { ETag: formatPageTag(answer.tag), ...pageCacheHeaders(answer.tag, policy, nowMs) };
   if (answer.page === null) return new Response(null, { status: 304, headers });
   const json = { ...headers, "Content-Type": "application/json" };
-  return new Response(JSON.stringify(answer.page), { status: 200, headers: json });
+  return new Response(pageJson(answer.page), { status: 200, headers: json });
 }
 
 /**
