@@ -11,7 +11,7 @@ import type { PageAnswer } from "./feed-page.js";
 import { answerFeed, answerPeople } from "./feed-reads.js";
 import { json, readJson, readQuery } from "./http/json.js";
 import { pageResponse, withSyncToken } from "./http/page-cache.js";
-import type { RouteHandlers } from "./http/route.js";
+import type { RequestContext, RouteHandlers } from "./http/route.js";
 import { postIdParam } from "./http/route-params.js";
 import {
   CreatePostRequestSchema,
@@ -25,9 +25,9 @@ export type RouteName = "feed" | "people" | "uploadSignature" | "post" | "adminP
 
 // GET /api/feed[?author=]: a page of live posts (or one person's), newest first. POST /api/feed: publish a verified Cloudinary upload.
 const feed: RouteHandlers<App> = {
-  async GET(request, app) {
+  async GET(request, app, context) {
     await app.admitRead(request);
-    return servePage(request, app, readQuery(request, FeedQuerySchema), answerFeed);
+    return servePage(request, app, context, readQuery(request, FeedQuerySchema), answerFeed);
   },
 
   async POST(request, app) {
@@ -42,9 +42,9 @@ const feed: RouteHandlers<App> = {
 
 // GET /api/feed/people: people with live posts, by their newest post, newest first (a stories tray).
 const people: RouteHandlers<App> = {
-  async GET(request, app) {
+  async GET(request, app, context) {
     await app.admitRead(request);
-    return servePage(request, app, readQuery(request, PeopleQuerySchema), answerPeople);
+    return servePage(request, app, context, readQuery(request, PeopleQuerySchema), answerPeople);
   },
 };
 
@@ -55,12 +55,13 @@ const people: RouteHandlers<App> = {
 async function servePage<Q extends { sync?: string }, T>(
   request: Request,
   app: App,
+  context: RequestContext,
   query: Q,
   answer: (query: Q, ifNoneMatch: string | null, deps: FeedDeps) => Promise<PageAnswer<T>>,
 ): Promise<Response> {
   const store = query.sync ? app.pages.afterWrite(query.sync) : app.pages.shared;
   const answered = await answer(query, request.headers.get("if-none-match"), { ...app.feed, store });
-  return pageResponse(answered, { ...app.config, personal: query.sync !== undefined }, app.feed.now());
+  return pageResponse(answered, { ...app.config, personal: query.sync !== undefined }, app.feed.now(), context);
 }
 
 // POST /api/feed/upload-signature: parameters, signed by the server, for one direct upload to Cloudinary.

@@ -3,6 +3,7 @@
 import type { PageAnswer } from "../feed-page.js";
 import { formatPageTag, type PageTag } from "../page-tag.js";
 import { pageJson } from "../stored-posts.js";
+import { edgeResponse, type RequestContext } from "./route.js";
 
 // A read that needs a token, or a page that may miss posts (an index being rebuilt): no cache may keep it.
 export const PRIVATE_CACHE = "private, no-store";
@@ -23,11 +24,16 @@ export function withSyncToken(response: Response, token: string | undefined): Re
 export const SYNC_TOKEN_HEADER = "Feed-Sync-Token";
 
 /** 200 with the page, or a bodiless 304 when the caller's tag is still the page; both carry the cache headers. */
-export function pageResponse(answer: PageAnswer<unknown>, policy: PageCachePolicy, nowMs: number): Response {
+export function pageResponse(
+  answer: PageAnswer<unknown>,
+  policy: PageCachePolicy,
+  nowMs: number,
+  context: RequestContext,
+): Response {
   const headers = { ETag: formatPageTag(answer.tag), ...pageCacheHeaders(answer.tag, policy, nowMs) };
-  if (answer.page === null) return new Response(null, { status: 304, headers });
+  if (answer.page === null) return edgeResponse(context, null, { status: 304, headers });
   const json = { ...headers, "Content-Type": "application/json" };
-  return new Response(pageJson(answer.page), { status: 200, headers: json });
+  return edgeResponse(context, pageJson(answer.page), { status: 200, headers: json });
 }
 
 /**
