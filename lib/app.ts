@@ -118,7 +118,8 @@ export function createApp(config: Config, overrides: Partial<FeedDeps> = {}, hos
     pages: stores.pages,
     async admitRead(request) {
       if (config.readRequiresAuth) await identify(request);
-      await rateLimit("read", clientAddress(request, config.proxy));
+      // With no read limit (the default) the caller's address is not needed.
+      if (config.rateLimits.read > 0) await rateLimit("read", clientAddress(request, config.proxy));
     },
     identify,
     events: host.events ?? NO_EVENTS,

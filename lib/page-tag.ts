@@ -20,10 +20,21 @@ export interface PageTag {
   scope: string;
 }
 
+// Scopes already hashed, by their text: the same few reads (the first page above all) come again and again. Emptied
+// when full, so cursors, each its own scope, cannot grow it.
+const MAX_KNOWN_SCOPES = 1000;
+const knownScopes = new Map<string, string>();
+
 /** The scope of a read: its name and parameters (as given), the post lifetime, and the page format. */
 export function pageScope(read: string, params: Record<string, unknown>, ttlSeconds: number): string {
   const text = JSON.stringify([PAGE_FORMAT, read, ttlSeconds, Object.entries(params).sort()]);
-  return createHash("sha256").update(text).digest("base64url").slice(0, 16);
+  let scope = knownScopes.get(text);
+  if (scope === undefined) {
+    scope = createHash("sha256").update(text).digest("base64url").slice(0, 16);
+    if (knownScopes.size >= MAX_KNOWN_SCOPES) knownScopes.clear();
+    knownScopes.set(text, scope);
+  }
+  return scope;
 }
 
 export function formatPageTag(tag: PageTag): string {
