@@ -112,11 +112,15 @@ async function fillPage<T>(
     const index = await readIndexAfter(position, query, source.sideIndex, deps, read === 0);
     if (read === 0) version = index.version;
     complete &&= index.markerPresent;
-    // Every entry read may expire and change the page: those on it leave it, and those after it move its cursor.
-    for (const entry of index.entries) taken.changesAt = Math.min(taken.changesAt, entry.score + ttlMs);
     const loaded = await source.load(index.entries, minScore);
     noteWritesInFlight(index.entries, loaded, taken, deps);
     const examined = takeItems(loaded, limit, taken);
+    // What can change the page without a write: an entry it examined expiring (an item leaves it), or the first entry
+    // after them (while that one lives, more follow and the cursor stays; entries past it expire before it, unseen).
+    // Counting every entry read would end the page's lifetime at each expiry beyond it, about once a minute.
+    for (const entry of index.entries.slice(0, examined + 1)) {
+      taken.changesAt = Math.min(taken.changesAt, entry.score + ttlMs);
+    }
     more = examined < index.entries.length || index.mayHaveMore;
     if (examined > 0) position = index.entries[examined - 1];
     if (!more) break;
