@@ -71,9 +71,10 @@ export async function answerPaged<T>(
   request: { ifNoneMatch: string | null; scope: string },
   deps: PageDeps,
 ): Promise<PageAnswer<T>> {
-  const current = await stillCurrent(request.ifNoneMatch, request.scope, deps);
+  const { current, version: versionRead } = await stillCurrent(request.ifNoneMatch, request.scope, deps);
   if (current) return { tag: current, page: null };
-  const { page, complete, version, changesAt } = await readPaged(source, query, deps);
+  // The version just read came before anything the page will read, so it can vouch for the page (one command less).
+  const { page, complete, version, changesAt } = await readPaged(source, query, deps, versionRead);
   return { tag: { version, changesAt, complete, scope: request.scope }, page };
 }
 
@@ -86,15 +87,15 @@ export function readPaged<T>(
   source: PagedSource<T>,
   query: { limit: number; cursor?: string },
   deps: PageDeps,
+  versionRead?: string,
 ): Promise<Paged<T>> {
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, source.member, deps.now());
-  return withinMs(2 * deps.redisTimeoutMs, fillPage(source, query.limit, after, deps));
+  return withinMs(2 * deps.redisTimeoutMs, fillPage(source, { limit: query.limit, after, versionRead }, deps));
 }
 
 async function fillPage<T>(
   source: PagedSource<T>,
-  limit: number,
-  after: IndexEntry | undefined,
+  { limit, after, versionRead }: { limit: number; after?: IndexEntry; versionRead?: string },
   deps: PageDeps,
 ): Promise<Paged<T>> {
   const ttlMs = deps.ttlSeconds * 1000;
@@ -108,8 +109,9 @@ async function fillPage<T>(
   let version = "";
   for (let read = 0; read <= MAX_REFILLS && !taken.full; read += 1) {
     // The version is read first, before anything it vouches for: a change after it makes the next tag differ.
-    const query = { ...indexQuery, limit: want, ...(read === 0 ? { versionKey: VERSION_KEY } : {}) };
-    const index = await readIndexAfter(position, query, source.sideIndex, deps, read === 0);
+    const first = read === 0 ? (versionRead ?? null) : undefined;
+    const query = { ...indexQuery, limit: want, ...(first === null ? { versionKey: VERSION_KEY } : {}) };
+    const index = await readIndexAfter(position, query, source.sideIndex, deps, first);
     if (read === 0) version = index.version;
     complete &&= index.markerPresent;
     const loaded = await source.load(index.entries, minScore);
@@ -134,23 +136,24 @@ async function fillPage<T>(
 
 /**
  * Up to `query.limit` entries after `position` (newest first), and whether the index may hold more. The first read
- * of a page also rebuilds a lost index (or, while a rebuild runs, adds what its walk has found so far).
+ * of a page (`first`: the version already read, or null to read it with the index) also rebuilds a lost index (or,
+ * while a rebuild runs, adds what its walk has found so far).
  */
 async function readIndexAfter(
   position: IndexEntry | undefined,
   query: Omit<IndexQuery, "below">,
   sideIndex: boolean,
   deps: PageDeps,
-  first: boolean,
+  first: string | null | undefined,
 ): Promise<{ entries: IndexEntry[]; mayHaveMore: boolean; markerPresent: boolean; version: string }> {
   const indexQuery = { ...query, below: position?.score };
   let read = await deps.store.readIndex(indexQuery);
-  let version = String(read.version ?? "");
+  let version = typeof first === "string" ? first : String(read.version ?? "");
   if (!read.markerPresent) {
-    const rebuilt = first && (await tryRebuildIndex(deps));
+    const rebuilt = first !== undefined && (await tryRebuildIndex(deps));
     if (rebuilt) {
       // The rebuild bumped the version; the index read again comes with the new one.
-      read = await deps.store.readIndex(indexQuery);
+      read = await deps.store.readIndex({ ...indexQuery, versionKey: VERSION_KEY });
       version = String(read.version ?? "");
     } else if (sideIndex) read = await withRebuiltSoFar(read, indexQuery, deps.store);
   }

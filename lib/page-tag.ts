@@ -54,18 +54,20 @@ export function parsePageTags(header: string | null): PageTag[] {
 
 /**
  * The caller's tag for this scope, if the page it names is still the page: not past its next expiry, and the version
- * unchanged. Costs one Redis command (GET of the version), and none when no tag could match.
+ * unchanged. Costs one Redis command (GET of the version), and none when no tag could match; the version read comes
+ * back either way, so a page read after it need not read it again.
  */
 export async function stillCurrent(
   header: string | null,
   scope: string,
   deps: { store: Pick<FeedStore, "getValues">; now: () => number },
-): Promise<PageTag | undefined> {
+): Promise<{ current?: PageTag; version?: string }> {
   const now = deps.now();
   const candidates = parsePageTags(header).filter(
     (tag) => tag.scope === scope && (tag.changesAt === null || tag.changesAt > now),
   );
-  if (candidates.length === 0) return undefined;
-  const [version] = await deps.store.getValues([VERSION_KEY]);
-  return candidates.find((tag) => tag.version === String(version ?? ""));
+  if (candidates.length === 0) return {};
+  const [stored] = await deps.store.getValues([VERSION_KEY]);
+  const version = String(stored ?? "");
+  return { current: candidates.find((tag) => tag.version === version), version };
 }
