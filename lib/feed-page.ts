@@ -3,7 +3,6 @@
 import { HEALED_MARKER, INDEX_KEY, REBUILD_INDEX_KEY, VERSION_KEY } from "./feed-keys.js";
 import { type RebuildDeps, tryRebuildIndex } from "./feed-rebuild.js";
 import { decodeCursor, encodeCursor } from "./page-cursor.js";
-import { type PageTag, stillCurrent } from "./page-tag.js";
 import { type FeedStore, type IndexEntry, type IndexQuery, type IndexRead, newestFirst } from "./store/feed-store.js";
 import { withinMs } from "./store/guard.js";
 
@@ -53,29 +52,6 @@ export interface Paged<T> {
   version: string;
   /** When the page changes without any write: the first expiry among the entries it read; null if none. */
   changesAt: number | null;
-}
-
-/** A page to send, or null when the caller's copy (its tag) is still the page. */
-export interface PageAnswer<T> {
-  tag: PageTag;
-  page: PageBody<T> | null;
-}
-
-/**
- * The page, unless the caller's If-None-Match names it still: then one Redis command (the version) answers, with no
- * index read and no post read.
- */
-export async function answerPaged<T>(
-  source: PagedSource<T>,
-  query: { limit: number; cursor?: string },
-  request: { ifNoneMatch: string | null; scope: string },
-  deps: PageDeps,
-): Promise<PageAnswer<T>> {
-  const { current, version: versionRead } = await stillCurrent(request.ifNoneMatch, request.scope, deps);
-  if (current) return { tag: current, page: null };
-  // The version just read came before anything the page will read, so it can vouch for the page (one command less).
-  const { page, complete, version, changesAt } = await readPaged(source, query, deps, versionRead);
-  return { tag: { version, changesAt, complete, scope: request.scope }, page };
 }
 
 /**

@@ -1,14 +1,7 @@
 // The feed's three reads, each a page of one index: every post, one person's posts, and people (one entry each).
 import { authorKey, authorOf, INDEX_KEY, PEOPLE_KEY, postKey } from "./feed-keys.js";
-import {
-  answerPaged,
-  type Loaded,
-  type PageAnswer,
-  type PageDeps,
-  type Paged,
-  type PagedSource,
-  readPaged,
-} from "./feed-page.js";
+import { type Loaded, type PageDeps, type Paged, type PagedSource, readPaged } from "./feed-page.js";
+import { answerPaged, type PageAnswer } from "./page-answer.js";
 import { pageScope } from "./page-tag.js";
 import { type FeedQuery, type PeopleQuery, type Person, POST_ID_PATTERN, type Post } from "./schemas.js";
 import type { FeedStore, IndexEntry } from "./store/feed-store.js";

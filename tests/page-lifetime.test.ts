@@ -85,3 +85,25 @@ describe("a changed page's tag", () => {
     },
   );
 });
+
+describe("a page that changes within the second", () => {
+  const read = (etag?: string) =>
+    feed.GET(jsonRequest("/api/feed", "GET", undefined, undefined, etag ? { "if-none-match": etag } : {}));
+
+  it("is answered as it will be after the change, cacheable, and never with the post about to expire", async () => {
+    const ctx = useTestApp();
+    const leaving = await publishAs(ctx, "alice");
+    ctx.clock.now += 10 * 60_000;
+    const staying = await publishAs(ctx, "bob");
+    const tag = (await read()).headers.get("etag") ?? "";
+    ctx.clock.now = Date.parse(leaving.createdAt) + 3600_000 - 400; // alice's post is live for 400 ms more
+    const early = [await read(), await read(tag)];
+    for (const response of early) {
+      expect(response.status).toBe(200);
+      expect((await response.json()).items.map((p: { id: string }) => p.id)).toEqual([staying.id]);
+      expect(response.headers.get("cache-control")).toBe("public, max-age=0, s-maxage=6, stale-while-revalidate=4");
+    }
+    ctx.clock.now += 401; // past alice's post: the page read early is now the page
+    expect((await read(early[0].headers.get("etag") ?? "")).status).toBe(304);
+  });
+});
