@@ -21,18 +21,21 @@ export async function answerPaged<T>(
 ): Promise<PageAnswer<T>> {
   const { current, version: versionRead } = await stillCurrent(request.ifNoneMatch, request.scope, deps);
   if (current && !changesWithinCacheUnit(current.changesAt, deps)) return { tag: current, page: null };
-  // The version just read came before anything the page will read, so it can vouch for the page (one command less).
-  let paged = await readPaged(source, query, deps, versionRead);
   // A CDN keeps a page for whole seconds and must never keep it past its next expiry, so a page that changes within
   // the second cannot be cached at all: every viewer's request would reach Redis until it changed (~1,000 full reads a
-  // day per region). Read it as it will be after that expiry instead: its posts leave it up to a second early.
+  // day per region). Such a page is read as it will be after that expiry instead: a post leaves it up to a second
+  // early, never late. The caller's tag may say so already; otherwise the page read does.
+  const soon = current?.changesAt;
+  // The version just read came before anything the page will read, so it can vouch for the page (one command less).
+  let paged = await readPaged(source, query, soon ? asOf(soon + 1, deps) : deps, versionRead);
   if (paged.complete && changesWithinCacheUnit(paged.changesAt, deps)) {
-    const after = (paged.changesAt ?? 0) + 1;
-    paged = await readPaged(source, query, { ...deps, now: () => after });
+    paged = await readPaged(source, query, asOf((paged.changesAt ?? 0) + 1, deps), versionRead);
   }
   const { page, complete, version, changesAt } = paged;
   return { tag: { version, changesAt, complete, scope: request.scope }, page };
 }
+
+const asOf = (at: number, deps: PageDeps): PageDeps => ({ ...deps, now: () => at });
 
 /** Whether a page changes by itself sooner than the shortest time a CDN can keep it (one second). */
 function changesWithinCacheUnit(changesAt: number | null, deps: PageDeps): boolean {
