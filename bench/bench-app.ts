@@ -29,10 +29,13 @@ export interface BenchApp<Client extends Redis | Cluster = Redis> {
   close(): void;
 }
 
-/** Builds the app with a counting client on `redisUrl` and makes it the one the api/ handlers use. */
-export async function composeBenchApp(redisUrl: string): Promise<BenchApp<Redis>> {
+/**
+ * Builds the app with a counting client on `redisUrl` and makes it the one the api/ handlers use; `now` replaces the
+ * clock (the traffic model runs a day in minutes).
+ */
+export async function composeBenchApp(redisUrl: string, now?: () => number): Promise<BenchApp<Redis>> {
   const config = loadConfig({ ...BENCH_ENV, REDIS_URL: redisUrl });
-  return composeWithClient(config, createTcpClient(redisUrl, config.redisTimeoutMs));
+  return composeWithClient(config, createTcpClient(redisUrl, config.redisTimeoutMs), now);
 }
 
 /** The same on a Redis Cluster: the client production builds for REDIS_CLUSTER=true, counted on every node. */
@@ -49,11 +52,12 @@ export async function composeClusterBenchApp(redisUrl: string): Promise<BenchApp
 async function composeWithClient<Client extends Redis | Cluster>(
   config: Config,
   client: Client,
+  now?: () => number,
 ): Promise<BenchApp<Client>> {
   const counter = countCommands(client);
   await client.connect();
   const store = guardStore(new TcpStore(client, config.redisTimeoutMs), { timeoutMs: config.redisTimeoutMs });
-  const app = createApp(config, { store });
+  const app = createApp(config, now ? { store, now } : { store });
   useApp(app);
   return { app, client, store, counter, close: () => client.disconnect() };
 }

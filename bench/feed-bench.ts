@@ -14,6 +14,7 @@ import { runRebuildsBehindDelays } from "./rebuild-delay.js";
 import { openRedisTarget, type RedisTarget } from "./redis-target.js";
 import { renderReport } from "./report.js";
 import { checkTargets, type MeasuredRun } from "./targets.js";
+import { runTrafficModel } from "./traffic-model.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const progress = (line: string) => process.stderr.write(`${line}\n`);
@@ -45,6 +46,7 @@ function findMiscounts(run: MeasuredRun): string[] {
       cell.countChecks.map((check) => ({ where: `cluster ${cellName(cell)}`, check })),
     ),
     ...run.rebuilds.runs.map((rebuild) => ({ where: cellName(run.rebuilds), check: rebuild.countCheck })),
+    ...run.traffic.map((day) => ({ where: "traffic model", check: day.countCheck })),
   ];
   return spans.filter(({ check }) => !countsAgree(check)).map(({ where, check }) => `${where} ${check.span}`);
 }
@@ -58,7 +60,8 @@ async function runBench(profile: Profile, target: RedisTarget): Promise<number> 
   const clusterCells = await runClusterCells(profile, progress);
   const foreignKeys = await runForeignKeyCells(target, profile, progress);
   const originCpu = await runOriginCpu(target, profile, progress);
-  const run: MeasuredRun = { cells, clusterCells, rebuilds, largestPages, foreignKeys, originCpu };
+  const traffic = await runTrafficModel(target, profile, progress);
+  const run: MeasuredRun = { cells, clusterCells, rebuilds, largestPages, foreignKeys, originCpu, traffic };
   const targets = checkTargets(run);
   const durationSeconds = (performance.now() - started) / 1000;
   const markdown = renderReport({ ...run, profile: profile.name, environment, targets, durationSeconds });

@@ -26,6 +26,19 @@ export interface Profile {
    * are slower), rounds per handler, requests in flight, and a time cap per round.
    */
   origin: { requests: number; restRequests: number; repeats: number; concurrency: number; maxSeconds: number };
+  /**
+   * The traffic model: viewers in one region polling the first `limit` posts every `pollSeconds`, for `hours` after
+   * `warmupHours` of posts alone; posts `meanPostGapSeconds` apart on average, `deleteShare` of them deleted.
+   */
+  traffic: {
+    viewers: number;
+    pollSeconds: number;
+    limit: number;
+    hours: number;
+    warmupHours: number;
+    meanPostGapSeconds: number;
+    deleteShare: number;
+  };
   /** Where the markdown goes; the smoke run only prints it, so the committed results are never a smoke run's. */
   outFile?: string;
 }
@@ -49,6 +62,17 @@ const FULL: Profile = {
   foreign: { posts: 1000, timelines: [1000, 10_000], userHashes: 1000, clusterTimelines: [10_000] },
   // About 2 s a round over TCP: 7 paired rounds give a median and a spread without hogging the shared cores.
   origin: { requests: 4000, restRequests: 1500, repeats: 7, concurrency: 16, maxSeconds: 20 },
+  // 35 viewers polling every 3 s are 1,008,000 views a day; the SDK's watch reads 50 posts; a post a minute, one in 20
+  // deleted by its author.
+  traffic: {
+    viewers: 35,
+    pollSeconds: 3,
+    limit: 50,
+    hours: 24,
+    warmupHours: 1,
+    meanPostGapSeconds: 60,
+    deleteShare: 0.05,
+  },
   outFile: "docs/benchmarks.md",
 };
 
@@ -64,6 +88,15 @@ const SMOKE: Profile = {
   rebuild: { posts: 200, otherKeys: 20_000, oneWayDelaysMs: [5] },
   foreign: { posts: 100, timelines: [100, 500], userHashes: 50, clusterTimelines: [200] },
   origin: { requests: 200, restRequests: 100, repeats: 2, concurrency: 8, maxSeconds: 5 },
+  traffic: {
+    viewers: 5,
+    pollSeconds: 3,
+    limit: 50,
+    hours: 1,
+    warmupHours: 1,
+    meanPostGapSeconds: 60,
+    deleteShare: 0.05,
+  },
 };
 
 export interface BenchOptions {

@@ -15,6 +15,7 @@ import {
   renderWrites,
   SAME_REGION_MS,
 } from "./report-tables.js";
+import { renderTraffic } from "./report-traffic.js";
 import type { MeasuredRun, TargetCheck } from "./targets.js";
 
 export interface RunReport extends MeasuredRun {
@@ -59,6 +60,7 @@ export function renderReport(report: RunReport): string {
     ...renderRebuilds(report.rebuilds),
     ...renderForeignKeys(report.foreignKeys),
     ...renderOriginCpu(report.originCpu),
+    ...renderTraffic(report.traffic),
     ...renderCountCheck(report.cells, report.clusterCells, report.rebuilds),
   ].join("\n");
 }
