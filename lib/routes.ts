@@ -7,12 +7,12 @@ import { auditTakedown, takeDownPost } from "./admin/takedown.js";
 import type { App } from "./app.js";
 import { HttpError } from "./errors.js";
 import { createPost, deletePost, type FeedDeps, removedTtlSeconds, signUpload } from "./feed.js";
-import type { PageAnswer } from "./feed-page.js";
 import { answerFeed, answerPeople } from "./feed-reads.js";
 import { json, readJson, readQuery } from "./http/json.js";
 import { pageResponse, withSyncToken } from "./http/page-cache.js";
 import type { RequestContext, RouteHandlers } from "./http/route.js";
 import { postIdParam } from "./http/route-params.js";
+import type { PageAnswer } from "./page-answer.js";
 import {
   CreatePostRequestSchema,
   FeedQuerySchema,
