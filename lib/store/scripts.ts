@@ -218,6 +218,25 @@ export interface ScriptCall {
   args: string[];
 }
 
+/** How an adapter's client runs a script, in one calling convention. */
+export interface ScriptRunner {
+  evalsha(sha1: string, keys: string[], args: string[]): Promise<unknown>;
+  eval(source: string, keys: string[], args: string[]): Promise<unknown>;
+}
+
+/**
+ * EVALSHA, loading the script with EVAL when this server has not seen it (a new or restarted Redis, or a flushed
+ * script cache: NOSCRIPT). The one home of that fallback for every adapter.
+ */
+export async function runScript(runner: ScriptRunner, { script, keys, args }: ScriptCall): Promise<unknown> {
+  try {
+    return await runner.evalsha(script.sha1, keys, args);
+  } catch (error) {
+    if (!(error instanceof Error && error.message.includes("NOSCRIPT"))) throw error;
+    return runner.eval(script.source, keys, args);
+  }
+}
+
 /** With the index (one Redis), post and entries are written in one atomic step; without, only the post and tombstone. */
 export function publishCall(write: PostWrite, deadline: string, withIndex: boolean): ScriptCall {
   const post = { keys: [write.key, write.removedKey], args: [write.value, String(write.ttlSeconds), deadline] };

@@ -9,6 +9,7 @@ import {
   publishCall,
   removeCall,
   runFinishRebuild,
+  runScript,
   type ScriptCall,
   saveRebuildCall,
   unindexCall,
@@ -192,13 +193,14 @@ export class TcpStore implements store.FeedStore {
   }
 
   /** EVALSHA, loading the script with EVAL when this server has not seen it (a new or restarted Redis). */
-  private async run({ script, keys, args }: ScriptCall): Promise<unknown> {
-    try {
-      return await this.redis.evalsha(script.sha1, keys.length, ...keys, ...args);
-    } catch (error) {
-      if (!(error instanceof Error && error.message.startsWith("NOSCRIPT"))) throw error;
-      return this.redis.eval(script.source, keys.length, ...keys, ...args);
-    }
+  private run(call: ScriptCall): Promise<unknown> {
+    return runScript(
+      {
+        evalsha: (sha1, keys, args) => this.redis.evalsha(sha1, keys.length, ...keys, ...args),
+        eval: (source, keys, args) => this.redis.eval(source, keys.length, ...keys, ...args),
+      },
+      call,
+    );
   }
 
   /**

@@ -6,6 +6,7 @@ import {
   publishCall,
   removeCall,
   runFinishRebuild,
+  runScript,
   type ScriptCall,
   saveRebuildCall,
   withKeyLocking,
@@ -148,14 +149,8 @@ export class UpstashStore implements store.FeedStore {
   }
 
   /** EVALSHA, loading the script with EVAL when this database has not seen it; every script locks only its keys. */
-  private async run(call: ScriptCall): Promise<unknown> {
-    const { keys, args } = call;
-    const script = withKeyLocking(call.script);
-    try {
-      return await this.redis.evalsha(script.sha1, keys, args);
-    } catch (error) {
-      if (!(error instanceof Error && error.message.includes("NOSCRIPT"))) throw error;
-      return this.redis.eval(script.source, keys, args);
-    }
+  private run(call: ScriptCall): Promise<unknown> {
+    const runner = { evalsha: this.redis.evalsha.bind(this.redis), eval: this.redis.eval.bind(this.redis) };
+    return runScript(runner, { ...call, script: withKeyLocking(call.script) });
   }
 }
