@@ -1,9 +1,11 @@
 // Composition root: builds the store, media signer and token verifier from the configuration, once per process.
 import { nanoid } from "nanoid";
 import { type CloudinaryAdmin, createCloudinaryAdmin } from "./admin/cloudinary-admin.js";
+import type { IdCleanupDeps } from "./admin/media-cleanup.js";
+import type { TakedownDeps } from "./admin/takedown.js";
 import { authenticate, createTokenVerifier, type Identity, type VerifyToken } from "./auth.js";
 import { type Config, loadConfig, type RateLimits } from "./env.js";
-import type { FeedDeps } from "./feed.js";
+import { type FeedDeps, removedTtlSeconds } from "./feed.js";
 import { type FeedEvents, NO_EVENTS } from "./host/hooks.js";
 import { clientAddress } from "./http/client-address.js";
 import { createMediaSigner } from "./media.js";
@@ -21,6 +23,8 @@ export interface App {
   verifyToken: VerifyToken;
   /** Cloudinary's Admin API, for the admin endpoints (cleanup, takedown); it holds no connection. */
   cloudinaryAdmin: CloudinaryAdmin;
+  /** What the operators' features are given, built here once (the routes and the host operations share them). */
+  admin: { takedown: TakedownDeps; cleanup: IdCleanupDeps };
   /** Counts a request against the configured per-minute limit; throws a 429 past it. */
   rateLimit: (action: keyof RateLimits, subject: string) => Promise<void>;
   /** What every feed read goes through: the token when reads need one, then the per-address read limit. */
@@ -105,6 +109,8 @@ export function createApp(config: Config, overrides: Partial<FeedDeps> = {}, hos
     now: overrides.now ?? Date.now,
     newId: overrides.newId ?? (() => nanoid()),
   };
+  const cloudinaryAdmin = createCloudinaryAdmin(config.media, { now: feed.now });
+  const { folder } = config.media;
   const verifyToken = createTokenVerifier(config.auth);
   const rateLimit: App["rateLimit"] = (action, subject) =>
     enforceRateLimit(action, subject, { ...feed, limits: config.rateLimits });
@@ -113,7 +119,16 @@ export function createApp(config: Config, overrides: Partial<FeedDeps> = {}, hos
     config,
     feed,
     verifyToken,
-    cloudinaryAdmin: createCloudinaryAdmin(config.media, { now: feed.now }),
+    cloudinaryAdmin,
+    admin: {
+      takedown: { store: feed.store, admin: cloudinaryAdmin, folder, ttlSeconds: feed.ttlSeconds, now: feed.now },
+      cleanup: {
+        store: feed.store,
+        admin: cloudinaryAdmin,
+        folder,
+        removedTtlSeconds: removedTtlSeconds(feed.ttlSeconds),
+      },
+    },
     rateLimit,
     pages: stores.pages,
     async admitRead(request) {

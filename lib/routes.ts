@@ -6,7 +6,7 @@ import { auditCleanup, cleanupByIds } from "./admin/media-cleanup.js";
 import { auditTakedown, takeDownPost } from "./admin/takedown.js";
 import type { App } from "./app.js";
 import { HttpError } from "./errors.js";
-import { createPost, deletePost, type FeedDeps, removedTtlSeconds, signUpload } from "./feed.js";
+import { createPost, deletePost, type FeedDeps, signUpload } from "./feed.js";
 import { answerFeed, answerPeople } from "./feed-reads.js";
 import { json, readJson, readQuery } from "./http/json.js";
 import { pageResponse, withSyncToken } from "./http/page-cache.js";
@@ -96,13 +96,7 @@ const adminPosts: RouteHandlers<App> = {
     if (media !== "keep" && media !== "delete") {
       throw new HttpError(400, "invalid_request", "media: must be delete or keep (the default).");
     }
-    const result = await takeDownPost(id, media === "delete", {
-      store: app.feed.store,
-      admin: app.cloudinaryAdmin,
-      folder: app.config.media.folder,
-      ttlSeconds: app.feed.ttlSeconds,
-      now: app.feed.now,
-    });
+    const result = await takeDownPost(id, media === "delete", app.admin.takedown);
     auditTakedown(caller, result, app.feed.now(), requestId);
     if (!result.alreadyRemoved) await app.events.removed(id, "takedown");
     return new Response(null, { status: 204 });
@@ -114,12 +108,7 @@ const mediaCleanup: RouteHandlers<App> = {
   async POST(request, app, { requestId }) {
     const caller = requireAdmin(request, app.config.adminToken, app.config.proxy);
     const input = await readJson(request, cleanupRequestSchema(app.config.media.folder));
-    const results = await cleanupByIds(input, {
-      admin: app.cloudinaryAdmin,
-      store: app.feed.store,
-      folder: app.config.media.folder,
-      removedTtlSeconds: removedTtlSeconds(app.config.feedTtlSeconds),
-    });
+    const results = await cleanupByIds(input, app.admin.cleanup);
     const counts = countResults(results);
     auditCleanup(caller, input, results, counts, app.feed.now(), requestId);
     const body = { dryRun: input.dryRun, force: input.force, counts, results };

@@ -59,13 +59,7 @@ export function createOperations(appOf: () => App): FeedOperations {
     readPeople: async (options = {}) => readPeople(parse(PeopleQuerySchema, asQuery(options)), appOf().feed),
     async takeDown(id, { deleteMedia = false } = {}) {
       const app = appOf();
-      const result = await takeDownPost(id, deleteMedia, {
-        store: app.feed.store,
-        admin: app.cloudinaryAdmin,
-        folder: app.config.media.folder,
-        ttlSeconds: app.feed.ttlSeconds,
-        now: app.feed.now,
-      });
+      const result = await takeDownPost(id, deleteMedia, app.admin.takedown);
       if (!result.alreadyRemoved) await app.events.removed(id, "takedown");
       return result;
     },
