@@ -11,7 +11,7 @@ import { type HostRedis, storeForClient } from "./host-redis.js";
 import { createOperations, type FeedOperations } from "./operations.js";
 
 export interface FeedOptions extends FeedHooks {
-  /** The variables of the configuration table (README), instead of process.env and .env files. */
+  /** The variables of the configuration table (README), instead of the process's environment and .env files. */
   env?: EnvSource;
   /** The host's own Redis client, shared with it; REDIS_URL and UPSTASH_* are then not read. */
   redis?: HostRedis;

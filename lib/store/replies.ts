@@ -1,6 +1,6 @@
 // Small translations shared by the Redis adapters: range bounds, ZRANGE replies, and the publish script's answer.
 import { ServiceUnavailableError } from "../errors.js";
-import type { IndexEntry, IndexSummary, PublishOutcome } from "./feed-store.js";
+import type { IndexEntry, IndexRead, IndexSummary, PublishOutcome } from "./feed-store.js";
 
 /** Redis writes `(` before a score to make a range bound exclusive. */
 export const exclusive = (score: number): `(${number}` => `(${score}`;
@@ -10,6 +10,17 @@ export function pairEntries(flat: readonly unknown[]): IndexEntry[] {
   const entries: IndexEntry[] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) entries.push({ id: String(flat[i]), score: Number(flat[i + 1]) });
   return entries;
+}
+
+/** A readIndex round trip's answers (the version first, when it was asked for) as the store's IndexRead. */
+export function indexReadOf(results: readonly unknown[], withVersion: boolean): IndexRead {
+  const [version, entries, marker, ties] = withVersion ? results : [undefined, ...results];
+  return {
+    entries: pairEntries(entries as unknown[]),
+    markerPresent: marker !== null,
+    ties: ((ties as unknown[] | undefined) ?? []).map(String),
+    ...(withVersion ? { version: version === null || version === undefined ? null : String(version) } : {}),
+  };
 }
 
 /** ZCOUNT and ZRANGE ... LIMIT 0 1 WITHSCORES answers, in pairs, as each index's summary. */

@@ -3,7 +3,7 @@ import keySlot from "cluster-key-slot";
 import { Cluster, type Redis } from "ioredis";
 import { scanClusterStep } from "./cluster-scan.js";
 import type * as store from "./feed-store.js";
-import { exclusive, pairEntries, publishOnTime, RedisClock, summaries } from "./replies.js";
+import { exclusive, indexReadOf, publishOnTime, RedisClock, summaries } from "./replies.js";
 import {
   indexCall,
   publishCall,
@@ -81,15 +81,7 @@ export class TcpStore implements store.FeedStore {
     ];
     if (query.versionKey) commands.unshift(["get", query.versionKey]);
     if (query.below !== undefined) commands.push(["zrange", query.indexKey, below, below, "BYSCORE", "REV"]);
-    const results = await this.together(commands);
-    const version = query.versionKey ? { version: results.shift() as string | null } : {};
-    const [entries, marker, ties] = results;
-    return {
-      entries: pairEntries(entries as string[]),
-      markerPresent: marker !== null,
-      ties: (ties as string[] | undefined) ?? [],
-      ...version,
-    };
+    return indexReadOf(await this.together(commands), query.versionKey !== undefined);
   }
 
   async summarizeIndexes(indexKeys: string[], minScore: number): Promise<store.IndexSummary[]> {

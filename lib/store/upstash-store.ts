@@ -1,7 +1,7 @@
 // Redis over HTTPS with @upstash/redis (Upstash, Vercel KV): one REST call per operation, bounded by a timeout.
 import { Redis } from "@upstash/redis";
 import type * as store from "./feed-store.js";
-import { exclusive, pairEntries, publishOnTime, RedisClock, summaries } from "./replies.js";
+import { exclusive, indexReadOf, publishOnTime, RedisClock, summaries } from "./replies.js";
 import {
   publishCall,
   removeCall,
@@ -68,17 +68,7 @@ export class UpstashStore implements store.FeedStore {
     if (query.below !== undefined) {
       pipeline.zrange(query.indexKey, query.below, query.below, { byScore: true, rev: true });
     }
-    const results = await pipeline.exec();
-    const version = query.versionKey
-      ? { version: (results.shift() as string | number | null)?.toString() ?? null }
-      : {};
-    const [entries, marker, ties] = results as [unknown[], unknown, unknown[] | undefined];
-    return {
-      entries: pairEntries(entries),
-      markerPresent: marker !== null,
-      ties: (ties ?? []).map(String),
-      ...version,
-    };
+    return indexReadOf(await pipeline.exec(), query.versionKey !== undefined);
   }
 
   async summarizeIndexes(indexKeys: string[], minScore: number): Promise<store.IndexSummary[]> {
