@@ -8,6 +8,7 @@ import { type Config, loadConfig, type RateLimits } from "./env.js";
 import { type FeedDeps, removedTtlSeconds } from "./feed.js";
 import { type FeedEvents, NO_EVENTS } from "./host/hooks.js";
 import { clientAddress } from "./http/client-address.js";
+import { log, setLogLevel } from "./log.js";
 import { createMediaSigner } from "./media.js";
 import { enforceRateLimit } from "./rate-limit.js";
 import type { FeedStore } from "./store/feed-store.js";
@@ -86,7 +87,9 @@ function createStores(config: Config): { store: FeedStore; pages: PageStores } {
 export function createStore(config: Config): FeedStore {
   const { redis, redisTimeoutMs: timeoutMs } = config;
   if (redis.kind === "memory") {
-    console.warn("No Redis configured: posts are kept in this process only (set REDIS_URL or UPSTASH_REDIS_REST_URL).");
+    log.warn("memory_store", {
+      detail: "No Redis configured: posts are kept in this process only (set REDIS_URL or UPSTASH_REDIS_REST_URL).",
+    });
     return new MemoryStore();
   }
   if (redis.kind === "upstash") {
@@ -100,6 +103,7 @@ export function createStore(config: Config): FeedStore {
 }
 
 export function createApp(config: Config, overrides: Partial<FeedDeps> = {}, host: HostParts = {}): App {
+  setLogLevel(config.logLevel);
   const stores = overrides.store ? { store: overrides.store, pages: sameStore(overrides.store) } : createStores(config);
   const feed: FeedDeps = {
     store: stores.store,

@@ -1,6 +1,7 @@
 // The variables the feed reads and how each one is validated; lib/env.ts applies the schema and builds the Config.
 import { z } from "zod";
 import { DEFAULT_TTL_SECONDS } from "./limits.js";
+import { LOG_LEVELS } from "./log.js";
 
 const optional = z.string().optional();
 const url = (protocols: string[]) =>
@@ -29,6 +30,8 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9.:-]+$/, "must be an address to listen on, such as 127.0.0.1, 0.0.0.0 or ::")
     .default("127.0.0.1"),
+  // debug adds a line per request; info (the default) logs writes, audits, warnings and errors (lib/log.ts).
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   // Vercel sets VERCEL=1; its edge overwrites the forwarding headers, so they can be trusted there.
   VERCEL: optional,
   // How many proxies in front append to X-Forwarded-For (true = 1): the client is that many entries from the right.

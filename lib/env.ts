@@ -4,6 +4,7 @@ import { parseEnv } from "node:util";
 import { type Env, EnvSchema, isOn } from "./env-schema.js";
 import { ConfigError } from "./errors.js";
 import type { ProxyTrust } from "./http/client-address.js";
+import type { LogLevel } from "./log.js";
 
 export type EnvSource = Record<string, string | undefined>;
 
@@ -63,6 +64,8 @@ export interface Config {
   corsOrigins: string[];
   /** Requests per minute; 0 turns a limit off. */
   rateLimits: RateLimits;
+  /** The least level logged (lib/log.ts): debug adds a line per request. */
+  logLevel: LogLevel;
 }
 
 export interface RateLimits {
@@ -120,6 +123,7 @@ export function loadConfig(source: EnvSource = readEnvironment(), provided: Host
             post: env.RATE_LIMIT_POST_PER_MINUTE,
             read: env.RATE_LIMIT_READ_PER_MINUTE,
           },
+    logLevel: env.LOG_LEVEL,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -11,6 +11,7 @@ import {
   postKey,
   rebuildLease,
 } from "./feed-keys.js";
+import { log } from "./log.js";
 import type { FeedStore, RebuildEntry } from "./store/feed-store.js";
 
 // SCAN step size: each step walks ~this many keys of the whole database (chat, sessions…) on each master, and keeps
@@ -37,7 +38,7 @@ export async function tryRebuildIndex(deps: RebuildDeps): Promise<boolean> {
     return await rebuildIndexSlice(deps);
   } catch (error) {
     if (!(error instanceof ServiceUnavailableError)) throw error;
-    console.error(JSON.stringify({ level: "warn", message: "feed index not rebuilt: Redis refused or timed out" }));
+    log.warn("index_rebuild_failed", { detail: "feed index not rebuilt: Redis refused or timed out" });
     return false;
   }
 }

@@ -91,7 +91,7 @@ describe("X-Request-Id", () => {
   const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
   it("keeps a plain id from Vercel or the caller, in the header and the log", async () => {
-    useTestApp();
+    useTestApp({ LOG_LEVEL: "debug" });
     expect(await idAndLog({ "x-vercel-id": "fra1::iad1::abc12-1764158400000-0123456789ab" })).toEqual({
       id: "fra1::iad1::abc12-1764158400000-0123456789ab",
       logged: "fra1::iad1::abc12-1764158400000-0123456789ab",
@@ -105,11 +105,40 @@ describe("X-Request-Id", () => {
     ["spaces", "a b"],
     ["129 characters", "a".repeat(129)],
   ])("mints a fresh id instead of echoing or logging one with %s, whichever header brought it", async (_, given) => {
-    useTestApp();
+    useTestApp({ LOG_LEVEL: "debug" });
     for (const header of ["x-vercel-id", "x-request-id"]) {
       const { id, logged } = await idAndLog({ [header]: given });
       expect(id).toMatch(UUID);
       expect(logged).toBe(id);
     }
+  });
+});
+
+describe("request lines", () => {
+  const linesOf = async (level: string | undefined, send: () => Promise<Response>) => {
+    useTestApp(level ? { LOG_LEVEL: level } : {});
+    const log = vi.spyOn(console, "log").mockImplementation(() => {});
+    const status = (await send()).status;
+    const lines = log.mock.calls.map(([line]) => JSON.parse(String(line)));
+    log.mockRestore();
+    return { status, lines };
+  };
+
+  it("logs a successful read only at LOG_LEVEL=debug (the platform's request log has it)", async () => {
+    expect(await linesOf(undefined, () => read())).toEqual({ status: 200, lines: [] });
+    const { lines } = await linesOf("debug", () => read());
+    expect(lines).toEqual([
+      expect.objectContaining({ level: "debug", event: "request", path: "/api/feed", status: 200 }),
+    ]);
+  });
+
+  it("logs every write and every refused request at info", async () => {
+    const refused = await linesOf(undefined, () => unauthenticatedPost());
+    expect(refused.status).toBe(401);
+    expect(refused.lines).toEqual([
+      expect.objectContaining({ level: "info", event: "request", method: "POST", path: "/api/feed", status: 401 }),
+    ]);
+    const badRead = await linesOf(undefined, () => feed.GET(jsonRequest("/api/feed?limit=0", "GET")));
+    expect(badRead.lines).toEqual([expect.objectContaining({ level: "info", method: "GET", status: 400 })]);
   });
 });

@@ -1,6 +1,7 @@
 // Deleting feed media on Cloudinary when an operator asks: live posts are protected unless forced, types are grouped.
 
 import { postKey, removedKey, tombstoneValue } from "../feed-keys.js";
+import { log } from "../log.js";
 import { parsePublicId } from "../public-id.js";
 import type { FeedStore } from "../store/feed-store.js";
 import type { AdminCaller } from "./admin-auth.js";
@@ -134,7 +135,7 @@ async function deleteEachType(refs: MediaRef[], admin: CloudinaryAdmin): Promise
   if (failure) {
     const cause =
       failure.reason instanceof Error && failure.reason.cause instanceof Error ? failure.reason.cause : failure.reason;
-    console.error(JSON.stringify({ level: "error", event: "media_cleanup_partial", error: String(cause) }));
+    log.error("media_cleanup_partial", { error: String(cause) });
   }
   return new Map(done);
 }
@@ -160,19 +161,7 @@ export function auditCleanup(
 ): void {
   const { dryRun, force } = request;
   const outcomes = results.map(({ publicId, status }) => `${publicId}:${status}`);
-  console.log(
-    JSON.stringify({
-      level: "info",
-      event: "media_cleanup",
-      at: new Date(nowMs).toISOString(),
-      requestId,
-      caller,
-      dryRun,
-      force,
-      counts,
-      outcomes,
-    }),
-  );
+  log.info("media_cleanup", { at: new Date(nowMs).toISOString(), requestId, caller, dryRun, force, counts, outcomes });
 }
 
 export function chunk<T>(items: T[], size: number): T[][] {

@@ -3,6 +3,7 @@
 import { HttpError, ServiceUnavailableError } from "../errors.js";
 import { removeForGood } from "../feed.js";
 import { parsePost, parseTombstone, postKey, type RemovedMedia, removedKey } from "../feed-keys.js";
+import { log } from "../log.js";
 import { parsePublicId } from "../public-id.js";
 import type { FeedStore } from "../store/feed-store.js";
 import type { AdminCaller } from "./admin-auth.js";
@@ -69,6 +70,6 @@ async function deleteMediaOf(id: string, media: RemovedMedia | null, deps: Taked
 /** One structured line per takedown: which post, whose, what happened to its media, who asked, when, which request. */
 export function auditTakedown(caller: AdminCaller, result: TakedownResult, nowMs: number, requestId: string): void {
   const { id, userId, alreadyRemoved, media } = result;
-  const line = { level: "info", event: "post_takedown", at: new Date(nowMs).toISOString(), requestId, caller };
-  console.log(JSON.stringify({ ...line, postId: id, authorId: userId ?? null, alreadyRemoved, media }));
+  const at = new Date(nowMs).toISOString();
+  log.info("post_takedown", { at, requestId, caller, postId: id, authorId: userId ?? null, alreadyRemoved, media });
 }

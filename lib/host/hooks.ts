@@ -1,5 +1,6 @@
 // The feed's events for a host's real-time layer (a socket.io broadcast): called after the write succeeded, each
 // bounded in time, so a hook that throws or hangs never fails a request or holds it past HOOK_TIMEOUT_MS.
+import { log } from "../log.js";
 import type { Post } from "../schemas.js";
 
 /** Why a post left before its hour was up: its author deleted it, or a moderator took it down. */
@@ -39,15 +40,14 @@ export function boundedEvents(hooks: FeedHooks): FeedEvents {
  * failing hook is the host's to fix, logged with the post's id. One that answers late is left to finish on its own.
  */
 export async function runHook(hook: string, postId: string, timeoutMs: number, call: () => unknown): Promise<void> {
-  const log = (outcome: string, error?: unknown) =>
-    console.error(JSON.stringify({ level: "error", event: "feed_hook_failed", hook, postId, outcome, error }));
+  const failed = (outcome: string, error?: unknown) => log.error("feed_hook_failed", { hook, postId, outcome, error });
   let timer: NodeJS.Timeout | undefined;
   const settled = Promise.resolve()
     .then(call)
     .then(
       () => "done" as const,
       (error: unknown) => {
-        log("threw", error instanceof Error ? error.message : String(error));
+        failed("threw", error instanceof Error ? error.message : String(error));
         return "done" as const;
       },
     );
@@ -56,5 +56,5 @@ export async function runHook(hook: string, postId: string, timeoutMs: number, c
   });
   const first = await Promise.race([settled, late]);
   clearTimeout(timer);
-  if (first === "late") log(`no answer within ${timeoutMs} ms`);
+  if (first === "late") failed(`no answer within ${timeoutMs} ms`);
 }

@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { getRequestListener } from "@hono/node-server";
 import { errorJson } from "../http/error-response.js";
+import { log } from "../log.js";
 import { createFeed, type FeedOptions } from "./create-feed.js";
 
 export type { FeedOptions } from "./create-feed.js";
@@ -18,7 +19,7 @@ export function createRequestListener(options: FeedOptions = {}): RequestListene
   const listener = getRequestListener(createFeed(options).fetch, { overrideGlobalObjects: false });
   return (req, res) => {
     if (bodyAlreadyRead(req)) {
-      console.error(JSON.stringify({ level: "error", service: "feed", error: BODY_READ_MESSAGE }));
+      log.error("feed_misconfigured", { error: BODY_READ_MESSAGE });
       void sendResponse(res, errorJson(500, "not_configured", "The feed is not set up correctly."));
       return;
     }

@@ -1,5 +1,6 @@
 // Small translations shared by the Redis adapters: range bounds, ZRANGE replies, and the publish script's answer.
 import { ServiceUnavailableError } from "../errors.js";
+import { log } from "../log.js";
 import type { IndexEntry, IndexRead, IndexSummary, PublishOutcome } from "./feed-store.js";
 
 /** Redis writes `(` before a score to make a range bound exclusive. */
@@ -62,8 +63,8 @@ export class RedisClock {
   giveUpOnDeadlines(error: unknown): boolean {
     if (!this.timed || !(error instanceof Error && /non.?deterministic/i.test(error.message))) return false;
     this.timed = false;
-    const message = "this Redis refuses TIME before writes in scripts: publishes carry no deadline from now on";
-    console.warn(JSON.stringify({ level: "warn", service: "redis", message }));
+    const detail = "this Redis refuses TIME before writes in scripts: publishes carry no deadline from now on";
+    log.warn("redis_deadlines_off", { detail });
     return true;
   }
 

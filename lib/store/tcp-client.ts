@@ -1,6 +1,7 @@
 // ioredis clients for Redis over TCP, one node or a cluster, bounded so an outage is a quick 503 and never a hang.
 import { Cluster, Redis, type RedisOptions } from "ioredis";
 import { ConfigError } from "../errors.js";
+import { log } from "../log.js";
 import { REDIS_CLUSTER_HINT } from "./guard.js";
 
 /**
@@ -57,7 +58,7 @@ function logErrors(client: Redis | Cluster): void {
     // Reconnects raise an error per attempt; one line every 10 s is enough to see an outage.
     if (Date.now() - lastLogged < 10_000) return;
     lastLogged = Date.now();
-    console.error(JSON.stringify({ level: "error", service: "redis", error: error.message }));
+    log.error("redis_error", { error: error.message });
   });
 }
 
@@ -72,7 +73,7 @@ export function detectClusterNode(client: Redis): () => ConfigError | undefined 
       (info) => {
         if (!/^cluster_enabled:1\s*$/m.test(info) || found) return;
         found = new ConfigError([REDIS_CLUSTER_HINT]);
-        console.error(JSON.stringify({ level: "error", service: "redis", error: found.message }));
+        log.error("redis_misconfigured", { error: found.message });
       },
       () => {}, // INFO may be forbidden by an ACL; the MOVED answers still say what is wrong.
     );

@@ -1,6 +1,7 @@
 // Redis over TCP with ioredis: one node (Redis Cloud, self-hosted), a clustered Redis behind a proxy, or Redis Cluster.
 import keySlot from "cluster-key-slot";
 import { Cluster, type Redis } from "ioredis";
+import { log } from "../log.js";
 import { scanClusterStep } from "./cluster-scan.js";
 import type * as store from "./feed-store.js";
 import { exclusive, indexReadOf, publishOnTime, RedisClock, summaries } from "./replies.js";
@@ -205,9 +206,7 @@ export class TcpStore implements store.FeedStore {
     } catch (error) {
       if (!isCrossSlot(error)) throw error;
       this.splitWrites = true;
-      console.warn(
-        JSON.stringify({ level: "warn", service: "redis", message: "clustered Redis: writing in two steps" }),
-      );
+      log.warn("redis_split_writes", { detail: "clustered Redis: writing in two steps" });
       return undefined;
     }
   }
