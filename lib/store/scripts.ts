@@ -1,6 +1,7 @@
 // The Lua the Redis adapters run. Each script touches only the keys it is given, and on a cluster only keys of one slot.
 import { createHash } from "node:crypto";
 import type {
+  IndexQuery,
   PostListing,
   PostRemoval,
   PostWrite,
@@ -9,6 +10,7 @@ import type {
   RebuildLease,
   RebuildProgress,
 } from "./feed-store.js";
+import { exclusive } from "./replies.js";
 
 export interface Script {
   source: string;
@@ -212,6 +214,21 @@ return 1
 `);
 
 /** One script run: what every adapter sends, whatever its client's calling convention. */
+/**
+ * KEYS: index, the marker's index[, version]; ARGV: max, min, limit, marker[, tie score]. A page's index read as one
+ * command instead of three or four (GET, ZRANGE, ZSCORE[, ZRANGE of the ties]): the version, the entries, whether the
+ * marker is there, and the entries sharing the cursor's score. Reads only, so it is never refused as a write.
+ */
+const READ_INDEX = script(`
+local version = false
+if KEYS[3] then version = redis.call('GET', KEYS[3]) end
+local entries = redis.call('ZRANGE', KEYS[1], ARGV[1], ARGV[2], 'BYSCORE', 'REV', 'LIMIT', 0, ARGV[3], 'WITHSCORES')
+local marker = redis.call('ZSCORE', KEYS[2], ARGV[4])
+local ties = {}
+if ARGV[5] then ties = redis.call('ZRANGE', KEYS[1], ARGV[5], ARGV[5], 'BYSCORE', 'REV') end
+return {version, entries, marker, ties}
+`);
+
 export interface ScriptCall {
   script: Script;
   keys: string[];
@@ -235,6 +252,15 @@ export async function runScript(runner: ScriptRunner, { script, keys, args }: Sc
     if (!(error instanceof Error && error.message.includes("NOSCRIPT"))) throw error;
     return runner.eval(script.source, keys, args);
   }
+}
+
+/** One page's read of an index (TCP Redis; Upstash pipelines the commands, see UpstashStore.readIndex). */
+export function readIndexCall(query: IndexQuery): ScriptCall {
+  const max = query.below === undefined ? "+inf" : exclusive(query.below);
+  const keys = [query.indexKey, query.markerKey, ...(query.versionKey ? [query.versionKey] : [])];
+  const args = [max, String(query.minScore), String(query.limit), query.marker];
+  if (query.below !== undefined) args.push(String(query.below));
+  return { script: READ_INDEX, keys, args };
 }
 
 /** With the index (one Redis), post and entries are written in one atomic step; without, only the post and tombstone. */

@@ -4,10 +4,11 @@ import { Cluster, type Redis } from "ioredis";
 import { log } from "../log.js";
 import { scanClusterStep } from "./cluster-scan.js";
 import type * as store from "./feed-store.js";
-import { exclusive, indexReadOf, publishOnTime, RedisClock, summaries } from "./replies.js";
+import { indexReadOf, publishOnTime, RedisClock, summaries } from "./replies.js";
 import {
   indexCall,
   publishCall,
+  readIndexCall,
   removeCall,
   runFinishRebuild,
   runScript,
@@ -17,7 +18,6 @@ import {
 } from "./scripts.js";
 
 type Results = [Error | null, unknown][] | null;
-type Command = [string, ...(string | number)[]];
 
 function values(results: Results): unknown[] {
   if (!results) throw new Error("transaction aborted");
@@ -74,15 +74,9 @@ export class TcpStore implements store.FeedStore {
   }
 
   async readIndex(query: store.IndexQuery): Promise<store.IndexRead> {
-    const max = query.below === undefined ? "+inf" : exclusive(query.below);
-    const below = String(query.below);
-    const commands: Command[] = [
-      ["zrange", query.indexKey, max, String(query.minScore), "BYSCORE", "REV", "LIMIT", 0, query.limit, "WITHSCORES"],
-      ["zscore", query.markerKey, query.marker],
-    ];
-    if (query.versionKey) commands.unshift(["get", query.versionKey]);
-    if (query.below !== undefined) commands.push(["zrange", query.indexKey, below, below, "BYSCORE", "REV"]);
-    return indexReadOf(await this.together(commands), query.versionKey !== undefined);
+    // One script on the `{feed}` slot: a page's index read is one command, as the least work's ZRANGE is.
+    const [version, ...read] = (await this.run(readIndexCall(query))) as unknown[];
+    return indexReadOf(query.versionKey ? [version, ...read] : read, query.versionKey !== undefined);
   }
 
   async summarizeIndexes(indexKeys: string[], minScore: number): Promise<store.IndexSummary[]> {
@@ -153,26 +147,6 @@ export class TcpStore implements store.FeedStore {
 
   async finishRebuild(lease: store.RebuildLease, finish: store.RebuildFinish): Promise<boolean> {
     return runFinishRebuild((call) => this.run(call), lease, finish);
-  }
-
-  /**
-   * Commands sent back to back and answered in order: one round trip. On one node they leave in one write of the
-   * corked socket, as a pipeline's do, without ioredis's Pipeline object, which cost a page read ~40 µs of CPU (a third
-   * of the least work that serves a page). A cluster client routes a pipeline by slot, so there it stays one.
-   */
-  private async together(commands: Command[]): Promise<unknown[]> {
-    if (this.redis instanceof Cluster) return values(await this.redis.pipeline(commands).exec());
-    // Before the first connect there is no socket: ioredis queues the commands and sends them in order.
-    const socket: Pick<Redis["stream"], "cork" | "uncork"> | undefined = this.redis.stream;
-    socket?.cork();
-    let sent: Promise<unknown>[];
-    try {
-      sent = commands.map(([name, ...args]) => this.redis.call(name, ...args));
-    } finally {
-      // Within the same tick, so the commands go out now, in one write.
-      socket?.uncork();
-    }
-    return Promise.all(sent);
   }
 
   /**
