@@ -91,9 +91,11 @@ function peopleSource(deps: PageDeps): PagedSource<Person> {
  */
 async function loadPosts(ids: string[], store: FeedStore): Promise<(Loaded<Post> | null)[]> {
   const readable = ids.filter((id) => POST_ID_PATTERN.test(id));
-  const values = new Map((await store.getValues(readable.map(postKey))).map((value, i) => [readable[i], value]));
+  const values = await store.getValues(readable.map(postKey));
+  let next = 0;
   return ids.map((id) => {
-    const stored = readStoredPost(id, values.get(id));
+    // `readable` keeps the ids' order: the next value is this id's when the id was readable.
+    const stored = id === readable[next] ? readStoredPost(id, values[next++]) : null;
     return stored && { item: stored.post, bytes: stored.bytes };
   });
 }

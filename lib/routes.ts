@@ -61,7 +61,9 @@ async function servePage<Q extends { sync?: string }, T>(
 ): Promise<Response> {
   const store = query.sync ? app.pages.afterWrite(query.sync) : app.pages.shared;
   const answered = await answer(query, request.headers.get("if-none-match"), { ...app.feed, store });
-  return pageResponse(answered, { ...app.config, personal: query.sync !== undefined }, app.feed.now(), context);
+  const { readRequiresAuth, cdn } = app.config;
+  const policy = { readRequiresAuth, cdn, personal: query.sync !== undefined };
+  return pageResponse(answered, policy, app.feed.now(), context);
 }
 
 // POST /api/feed/upload-signature: parameters, signed by the server, for one direct upload to Cloudinary.

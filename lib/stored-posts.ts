@@ -58,16 +58,19 @@ function remember(id: string, value: string, stored: StoredPost): void {
 /**
  * Exactly `JSON.stringify(page)`, with each item that is a checked post whose stored string is its JSON written as
  * that string: JSON.stringify writes an object as its members in order and an array as its elements joined by ",",
- * so splicing an element's own JSON in its place changes nothing.
+ * so splicing an element's own JSON in its place changes nothing. A page's three members are written by name, in
+ * the order every page object has them (lib/feed-page.ts), which is the order JSON.stringify would take.
  */
-export function pageJson(page: object): string {
-  const members = Object.entries(page).flatMap(([key, value]) => {
-    const json = key === "items" && Array.isArray(value) ? itemsJson(value) : JSON.stringify(value);
-    return json === undefined ? [] : [`${JSON.stringify(key)}:${json}`];
-  });
-  return `{${members.join(",")}}`;
+export function pageJson(page: { items: unknown[]; nextCursor: string | null; ttlSeconds: number }): string {
+  const cursor = page.nextCursor === undefined ? "" : `,"nextCursor":${JSON.stringify(page.nextCursor)}`;
+  return `{"items":${itemsJson(page.items)}${cursor},"ttlSeconds":${JSON.stringify(page.ttlSeconds)}}`;
 }
 
 function itemsJson(items: unknown[]): string {
-  return `[${items.map((item) => (typeof item === "object" && item !== null && exactJson.get(item)) || JSON.stringify(item) || "null").join(",")}]`;
+  let json = "";
+  for (const item of items) {
+    const spliced = typeof item === "object" && item !== null ? exactJson.get(item) : undefined;
+    json += `${json === "" ? "" : ","}${spliced ?? JSON.stringify(item) ?? "null"}`;
+  }
+  return `[${json}]`;
 }

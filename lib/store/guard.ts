@@ -29,19 +29,23 @@ export function guardStore<T extends object>(store: T, options: GuardOptions): T
  * `operation`, or a 503 once `ms` have passed: for work made of several store calls (a page read that rebuilds the
  * index), each bounded on its own, that must also be bounded as a whole.
  */
-export async function withinMs<T>(ms: number, operation: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
+export function withinMs<T>(ms: number, operation: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
       () => reject(new ServiceUnavailableError("redis", { cause: new Error(`no answer within ${ms} ms`) })),
       ms,
     );
+    operation.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  try {
-    return await Promise.race([operation, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 async function guarded<T>(operation: () => Promise<T>, options: GuardOptions): Promise<T> {
