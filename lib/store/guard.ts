@@ -14,15 +14,29 @@ export interface GuardOptions {
   misconfigured?: () => ConfigError | undefined;
 }
 
-/** The same store, with every method bounded and its failures mapped; ConfigErrors pass through as they are. */
+/**
+ * The same store, with every method bounded and its failures mapped; ConfigErrors pass through as they are. The
+ * wrappers are made once, on an object whose prototype is the store (its other properties read through): a Proxy
+ * made a new wrapper at every call.
+ */
 export function guardStore<T extends object>(store: T, options: GuardOptions): T {
-  return new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof value !== "function") return value;
-      return (...args: unknown[]) => guarded(() => value.apply(target, args), options);
-    },
-  });
+  const guardedStore = Object.create(store) as Record<string, unknown>;
+  for (const name of methodNames(store)) {
+    const method = (store as Record<string, (...args: unknown[]) => Promise<unknown>>)[name];
+    guardedStore[name] = (...args: unknown[]) => guarded(() => method.apply(store, args), options);
+  }
+  return guardedStore as T;
+}
+
+/** The store's methods: its own and its classes', up to Object's. */
+function methodNames(store: object): Set<string> {
+  const names = new Set<string>();
+  for (let level = store; level !== Object.prototype && level !== null; level = Object.getPrototypeOf(level)) {
+    for (const name of Object.getOwnPropertyNames(level)) {
+      if (name !== "constructor" && typeof (store as Record<string, unknown>)[name] === "function") names.add(name);
+    }
+  }
+  return names;
 }
 
 /**
