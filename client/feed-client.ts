@@ -3,21 +3,32 @@
 
 import { DEFAULT_TTL_SECONDS, MAX_MEDIA_BYTES } from "../lib/limits.js";
 import type { CloudinaryUpload, FeedPage, MediaType, PeoplePage, Post, UploadSignature } from "../lib/schemas.js";
+import { checkCaption } from "./caption.js";
 import { abortedError, errorFromResponse, errorFromStatus, FeedClientError, networkError } from "./feed-errors.js";
 import { type WatchState, watchPages } from "./feed-pages.js";
 import type { Connectivity, FeedWatch, FetchPage, Visibility, WatchOptions } from "./feed-watch.js";
-import { checkCaption, checkFile, type FileInfo, type ReadableFile, verifyFile } from "./file-check.js";
+import { checkFile, type FileInfo, type ReadableFile, verifyFile } from "./file-check.js";
 import { type RetryPolicy, withRetries } from "./retry.js";
 import { expiresAt } from "./time-left.js";
 import { type FormResult, sendForm } from "./upload.js";
 
+// The limits a page checks input against before posting: the same constants the server validates with.
+export { MAX_MEDIA_BYTES, MAX_TEXT_CHARS } from "../lib/limits.js";
 export type { FeedPage, MediaType, PeoplePage, Person, Post } from "../lib/schemas.js";
+export { captionLength } from "./caption.js";
 export { type ImageSources, imageSources, placeholderSource, type VideoSources, videoSources } from "./delivery.js";
-export { type ClientErrorCode, type ErrorDetails, FeedClientError } from "./feed-errors.js";
+// errorFromResponse and networkError: for a page that calls the feed server's other endpoints itself (the dev
+// sign-in), so those failures carry the same codes as the client's own.
+export {
+  type ClientErrorCode,
+  type ErrorDetails,
+  errorFromResponse,
+  FeedClientError,
+  networkError,
+} from "./feed-errors.js";
 export type { WatchState } from "./feed-pages.js";
 export type { Connectivity, FeedWatch, Visibility, WatchOptions, WatchStatus } from "./feed-watch.js";
 export { allowedFormatNames, allowedFormatsText } from "./file-format.js";
-export { captionLength } from "./limits.js";
 export { formatTimeLeft } from "./time-left.js";
 
 type MaybePromise<T> = T | Promise<T>;

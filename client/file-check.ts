@@ -1,6 +1,5 @@
-// Checks a file and caption before anything is uploaded: what it is (by MIME type and by its bytes) and its size.
+// Checks a file before anything is uploaded: what it is (by MIME type and by its bytes) and its size.
 
-import { MAX_TEXT_CHARS } from "../lib/limits.js";
 import type { MediaType } from "../lib/schemas.js";
 import { FeedClientError } from "./feed-errors.js";
 import {
@@ -11,7 +10,6 @@ import {
   type SniffedFormat,
   sniffFormat,
 } from "./file-format.js";
-import { captionLength } from "./limits.js";
 
 /** What is read from a file: a `File` fits, and so does any object a test or a host app builds. */
 export type FileInfo = Pick<File, "type" | "size">;
@@ -96,19 +94,6 @@ function mismatch(type: string, found: SniffedFormat): FeedClientError {
     undefined,
     { reason: "mismatch", type, mediaType: found.mediaType, format: found.format, name: formatName(found.format) },
   );
-}
-
-export function checkCaption(text: string): void {
-  const length = captionLength(text);
-  if (length > MAX_TEXT_CHARS) {
-    throw new FeedClientError(
-      "caption_too_long",
-      `The caption is ${length} characters; the limit is ${MAX_TEXT_CHARS}.`,
-      undefined,
-      undefined,
-      { length, limit: MAX_TEXT_CHARS },
-    );
-  }
 }
 
 export function formatBytes(bytes: number): string {

@@ -15,8 +15,11 @@ function isRetryable(error: unknown): error is FeedClientError {
   return error instanceof FeedClientError && (error.status === 503 || error.code === "offline");
 }
 
-/** Retry-After when the server sent one, else the policy's backoff; undefined when the wait is longer than allowed. */
-function retryDelayMs(error: FeedClientError, retry: number, policy: RetryPolicy): number | undefined {
+/**
+ * The wait this client makes before retry number `retry`: Retry-After when the server sent one, else the policy's
+ * backoff; undefined when that is longer than the policy allows.
+ */
+function waitBeforeRetryMs(error: FeedClientError, retry: number, policy: RetryPolicy): number | undefined {
   const seconds = error.retryAfterSeconds;
   const backoffMs = policy.backoffMs[Math.min(retry, policy.backoffMs.length) - 1] ?? 0;
   const delayMs = seconds === undefined ? backoffMs : seconds * 1000;
@@ -30,7 +33,7 @@ export async function withRetries<T>(step: () => Promise<T>, policy: RetryPolicy
       return await step();
     } catch (error) {
       if (attempt >= policy.attempts || !isRetryable(error)) throw error;
-      const delayMs = retryDelayMs(error, attempt, policy);
+      const delayMs = waitBeforeRetryMs(error, attempt, policy);
       // Waiting past the cap would only lead to the same answer later: say so now, Retry-After included.
       if (delayMs === undefined) throw error;
       await pause(delayMs, signal);

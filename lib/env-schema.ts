@@ -1,5 +1,6 @@
 // The variables the feed reads and how each one is validated; lib/env.ts applies the schema and builds the Config.
 import { z } from "zod";
+import { parseDurationSeconds } from "./duration.js";
 import { DEFAULT_TTL_SECONDS } from "./limits.js";
 import { LOG_LEVELS } from "./log.js";
 
@@ -13,12 +14,16 @@ const url = (protocols: string[]) =>
 const flag = z.enum(["true", "false", "1", "0"]).optional();
 const perMinute = (fallback: number) => z.coerce.number().int().min(0).max(100_000).default(fallback);
 export const isOn = (value: string | undefined) => value === "true" || value === "1";
-const SECONDS_PER_UNIT: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
-// A whole number and one unit, turned into seconds: nothing like "1.5 hours" left for jose to interpret.
+// A whole number and one unit, turned into seconds: nothing like "1.5 hours" left for jose to interpret. As this has
+// always been read, the number has at most six digits and no leading zero, so it is never 0.
 const duration = z
   .string()
-  .regex(/^[1-9][0-9]{0,5}[smhd]$/, "must be a duration such as 3600s, 90m, 24h or 7d")
-  .transform((value) => Number(value.slice(0, -1)) * SECONDS_PER_UNIT[value.slice(-1)])
+  .transform((value, ctx) => {
+    const seconds = value.length <= 7 && !value.startsWith("0") ? parseDurationSeconds(value) : undefined;
+    if (seconds !== undefined) return seconds;
+    ctx.addIssue({ code: "custom", message: "must be a duration such as 3600s, 90m, 24h or 7d" });
+    return z.NEVER;
+  })
   .optional();
 
 export const EnvSchema = z.object({

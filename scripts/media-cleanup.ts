@@ -6,6 +6,7 @@ import { withBackoff } from "../lib/admin/cloudinary-backoff.js";
 import { deleteGrouped } from "../lib/admin/media-cleanup.js";
 import { findLeftovers, MIN_SWEEP_AGE_MS, type SweepDeps } from "../lib/admin/media-sweep.js";
 import { createStore } from "../lib/app.js";
+import { parseDurationSeconds } from "../lib/duration.js";
 import { type Config, type EnvSource, loadConfig, readEnvironment } from "../lib/env.js";
 import { ConfigError } from "../lib/errors.js";
 import type { FeedStore } from "../lib/store/feed-store.js";
@@ -22,11 +23,10 @@ export const EXIT_USAGE = 2;
 const CLI_TIMEOUT_MS = 15_000;
 // Posts live an hour and an upload may wait up to an hour to be posted: media older than two hours is never live.
 const DEFAULT_OLDER_THAN = "2h";
-const DURATION = /^(\d+)(m|h|d)$/;
-const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 const USAGE = `Usage: npm run media:cleanup -- [--older-than <duration>] [--apply]
-  --older-than  only media uploaded longer ago than this (e.g. 90m, 2h, 3d; default ${DEFAULT_OLDER_THAN}, at least 1h)
+  --older-than  only media uploaded longer ago than this (default ${DEFAULT_OLDER_THAN}, at least 1h): a whole number
+                and s, m, h or d, e.g. 90m, 2h or 3d
   --apply       delete the listed media; without it nothing is deleted
 Exit codes: 0 done, 1 Cloudinary/Redis failure or some deletes failed, 2 bad arguments or configuration.`;
 
@@ -60,9 +60,9 @@ export function parseOptions(args: string[]): Options {
     allowPositionals: false,
   });
   const olderThan = values["older-than"];
-  const match = DURATION.exec(olderThan);
-  if (!match) throw new Error(`--older-than: "${olderThan}" is not a duration like 90m, 2h or 3d`);
-  const olderThanMs = Number(match[1]) * UNIT_MS[match[2]];
+  const seconds = parseDurationSeconds(olderThan);
+  if (seconds === undefined) throw new Error(`--older-than: "${olderThan}" is not a duration like 90m, 2h or 3d`);
+  const olderThanMs = seconds * 1000;
   if (olderThanMs < MIN_SWEEP_AGE_MS) {
     throw new Error("--older-than: must be at least 1h (a younger upload may still be about to become a post)");
   }

@@ -152,7 +152,7 @@ describe("loadConfig: tokens, addresses and the dev server", () => {
     expect(loadConfig({}).auth.maxTokenAgeSeconds).toBeUndefined();
   });
 
-  it.each(["24", "1.5h", "24 hours", "0s", "-5m", "1h30m"])(
+  it.each(["24", "1.5h", "24 hours", "0s", "-5m", "1h30m", "01h", "1000000s"])(
     "refuses AUTH_MAX_TOKEN_AGE=%s with a clear message",
     (value) => {
       expect(problemsOf({ AUTH_MAX_TOKEN_AGE: value })).toEqual([

@@ -66,13 +66,14 @@ describe("preview (no --apply)", () => {
     expect(cloudinary.deletes()).toHaveLength(0);
   });
 
-  it("honours --older-than", async () => {
+  // Seconds as well, read as AUTH_MAX_TOKEN_AGE is (lib/duration.ts).
+  it.each(["4h", "14400s"])("honours --older-than %s", async (olderThan) => {
     cloudinary.add(media(1, 5 * HOUR), media(2, 3 * HOUR));
-    const { code, out } = await run(["--older-than", "4h"]);
+    const { code, out } = await run(["--older-than", olderThan]);
     expect(code).toBe(EXIT_OK);
     expect(out).toContain(feedId(1));
     expect(out).not.toContain(feedId(2));
-    expect(out).toContain("older than 4h");
+    expect(out).toContain(`older than ${olderThan}`);
   });
 
   it("says so and exits 0 when nothing is old enough", async () => {

@@ -3,7 +3,7 @@
 import { delay, HttpResponse, http } from "msw";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { StoredType } from "../lib/admin/cloudinary-admin.js";
-import { createCloudinaryAdmin, retryDelayMs } from "../lib/admin/cloudinary-admin.js";
+import { createCloudinaryAdmin, requestedWaitMs } from "../lib/admin/cloudinary-admin.js";
 import { deleteGrouped } from "../lib/admin/media-cleanup.js";
 import { findLeftovers } from "../lib/admin/media-sweep.js";
 import type { Config } from "../lib/env.js";
@@ -83,11 +83,11 @@ describe("Admin API client", () => {
 
   it("reads the wait from Retry-After seconds, a Retry-After date, or X-FeatureRateLimit-Reset", () => {
     const at = (ms: number) => new Date(NOW + ms).toUTCString();
-    expect(retryDelayMs(new Headers({ "Retry-After": "7" }), NOW)).toBe(7000);
-    expect(retryDelayMs(new Headers({ "Retry-After": at(30_000) }), NOW)).toBe(30_000);
-    expect(retryDelayMs(new Headers({ "X-FeatureRateLimit-Reset": at(90_000) }), NOW)).toBe(90_000);
-    expect(retryDelayMs(new Headers({ "X-FeatureRateLimit-Reset": at(-5000) }), NOW)).toBe(0);
-    expect(retryDelayMs(new Headers(), NOW)).toBeUndefined();
+    expect(requestedWaitMs(new Headers({ "Retry-After": "7" }), NOW)).toBe(7000);
+    expect(requestedWaitMs(new Headers({ "Retry-After": at(30_000) }), NOW)).toBe(30_000);
+    expect(requestedWaitMs(new Headers({ "X-FeatureRateLimit-Reset": at(90_000) }), NOW)).toBe(90_000);
+    expect(requestedWaitMs(new Headers({ "X-FeatureRateLimit-Reset": at(-5000) }), NOW)).toBe(0);
+    expect(requestedWaitMs(new Headers(), NOW)).toBeUndefined();
   });
 });
 

@@ -1,8 +1,7 @@
 // The composer's form state: folded on phones until used, the caption's counter and stored draft, and the busy
 // state while posting (controls locked, real progress, Cancel within reach).
 
-import { MAX_TEXT_CHARS } from "../../lib/limits.js";
-import { captionLength } from "../limits.js";
+import { captionLength, MAX_TEXT_CHARS } from "../feed-client.js";
 import { byId, setText } from "./dom.js";
 import { t, text } from "./i18n/index.js";
 import { loadDraft, saveDraft } from "./session.js";

@@ -1,7 +1,6 @@
 // The demo's composer: a photo or video and a caption, posted with progress and cancel; each outcome leaves its
 // message in the right place and focus on what to do next.
-import type { Post } from "../../lib/schemas.js";
-import { type FeedClient, FeedClientError } from "../feed-client.js";
+import { type FeedClient, FeedClientError, type Post } from "../feed-client.js";
 import { type ComposerForm, mountComposerForm, mountUploadState } from "./composer-form.js";
 import { byId, setText } from "./dom.js";
 import { t } from "./i18n/index.js";

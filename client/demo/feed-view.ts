@@ -1,5 +1,5 @@
 // The demo's feed: one list item per live post, newest first, each counting down and leaving when its time is up.
-import type { Post } from "../../lib/schemas.js";
+import type { Post } from "../feed-client.js";
 import { focusElement } from "./dom.js";
 import { text } from "./i18n/index.js";
 import { createPostCard, type PostCard } from "./post-card.js";

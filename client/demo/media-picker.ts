@@ -1,7 +1,6 @@
 // The composer's file picker: the allowed formats under it, a preview, and the real-format check's refusal beside it.
 
-import { MAX_MEDIA_BYTES } from "../../lib/limits.js";
-import type { FeedClient, MediaType } from "../feed-client.js";
+import { type FeedClient, MAX_MEDIA_BYTES, type MediaType } from "../feed-client.js";
 import { byId, element, setText } from "./dom.js";
 import { t } from "./i18n/index.js";
 import { mediaHint, problemMessage } from "./wording.js";

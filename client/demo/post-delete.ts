@@ -1,6 +1,6 @@
 // The author's Delete on a card: a few seconds to undo before anything is sent, and a failure shown on the card
 // itself, beside the button, until it is dismissed or the post is gone (a poll never overwrites it).
-import type { Post } from "../../lib/schemas.js";
+import type { Post } from "../feed-client.js";
 import { button, element, setText } from "./dom.js";
 import { t } from "./i18n/index.js";
 import { problemMessage } from "./wording.js";

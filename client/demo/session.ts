@@ -1,5 +1,5 @@
 // The demo's sign-in: the dev server's name-only sign-in when no real auth is configured; one session per tab.
-import { errorFromResponse, networkError } from "../feed-errors.js";
+import { errorFromResponse, networkError } from "../feed-client.js";
 
 export interface Session {
   token: string;

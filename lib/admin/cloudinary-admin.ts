@@ -97,7 +97,7 @@ export function createCloudinaryAdmin(media: MediaConfig, deps: AdminDeps = {}):
       else response = await send(url, { ...init, body: params });
       if (response.status === 420 || response.status === 429) {
         const cause = new Error(`${what} answered ${response.status} (rate limited)`);
-        throw new CloudinaryRateLimitError(retryDelayMs(response.headers, now()), { cause });
+        throw new CloudinaryRateLimitError(requestedWaitMs(response.headers, now()), { cause });
       }
       // Cloudinary's error text stays out of messages: only the status reaches the logs.
       if (!response.ok) throw new Error(`${what} answered ${response.status}`);
@@ -152,7 +152,7 @@ function outcomeOf(reported: string | undefined): DeleteOutcome {
 }
 
 /** How long Cloudinary asks us to wait: `Retry-After` (seconds or a date), else `X-FeatureRateLimit-Reset` (a date). */
-export function retryDelayMs(headers: Headers, nowMs: number): number | undefined {
+export function requestedWaitMs(headers: Headers, nowMs: number): number | undefined {
   const retryAfter = headers.get("retry-after")?.trim();
   if (retryAfter && /^\d+$/.test(retryAfter)) return Number(retryAfter) * 1000;
   for (const value of [retryAfter, headers.get("x-featureratelimit-reset")]) {
