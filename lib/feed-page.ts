@@ -138,9 +138,10 @@ async function readIndexAfter(
   }
   // Entries sharing the position's score sort by member descending; those after its member are still to come.
   const ties = position ? read.ties.filter((id) => id < position.id).map((id) => ({ id, score: position.score })) : [];
-  const merged = [...ties, ...read.entries];
+  const merged = ties.length === 0 ? read.entries : [...ties, ...read.entries];
   const mayHaveMore = read.entries.length === query.limit || merged.length > query.limit;
-  return { entries: merged.slice(0, query.limit), mayHaveMore, markerPresent: read.markerPresent, version };
+  const entries = merged.length > query.limit ? merged.slice(0, query.limit) : merged;
+  return { entries, mayHaveMore, markerPresent: read.markerPresent, version };
 }
 
 /**
