@@ -19,7 +19,9 @@ export async function answerPaged<T>(
   request: { ifNoneMatch: string | null; scope: string },
   deps: PageDeps,
 ): Promise<PageAnswer<T>> {
-  const { current, version: versionRead } = await stillCurrent(request.ifNoneMatch, request.scope, deps);
+  // Most page reads carry no tag (a first visit, a CDN's miss): they need not wait for stillCurrent's promise.
+  const { current, version: versionRead } =
+    request.ifNoneMatch === null ? {} : await stillCurrent(request.ifNoneMatch, request.scope, deps);
   if (current && !changesWithinCacheUnit(current.changesAt, deps)) return { tag: current, page: null };
   // A CDN keeps a page for whole seconds and must never keep it past its next expiry, so a page that changes within
   // the second cannot be cached at all: every viewer's request would reach Redis until it changed (~1,000 full reads a
