@@ -94,7 +94,7 @@ const adminPosts: RouteHandlers<App> = {
     const id = postIdParam(request);
     const media = new URL(request.url).searchParams.get("media") ?? "keep";
     if (media !== "keep" && media !== "delete") {
-      throw new HttpError(400, "invalid_request", "media: must be delete or keep (the default).");
+      throw new HttpError("invalid_request", "media: must be delete or keep (the default).");
     }
     const result = await takeDownPost(id, media === "delete", app.admin.takedown);
     auditTakedown(caller, result, app.feed.now(), requestId);

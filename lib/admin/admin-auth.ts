@@ -25,21 +25,20 @@ const sha256 = (text: string): Buffer => createHash("sha256").update(text).diges
 export function requireAdmin(request: Request, adminToken: string | undefined, proxy: ProxyTrust): AdminCaller {
   if (!adminToken || adminToken.length < MIN_ADMIN_TOKEN_CHARS) {
     throw new HttpError(
-      503,
       "admin_disabled",
       `Admin endpoints are disabled: set ADMIN_TOKEN (at least ${MIN_ADMIN_TOKEN_CHARS} characters) to enable them.`,
     );
   }
   const token = bearerToken(request);
   if (!token) {
-    throw new HttpError(401, "unauthorized", "Send Authorization: Bearer <ADMIN_TOKEN>.", {
+    throw new HttpError("unauthorized", "Send Authorization: Bearer <ADMIN_TOKEN>.", {
       "WWW-Authenticate": 'Bearer realm="admin"',
     });
   }
   // Comparing fixed-length hashes keeps the time independent of where, and whether by length, the tokens differ.
   const expected = sha256(adminToken);
   if (!timingSafeEqual(sha256(token), expected)) {
-    throw new HttpError(403, "forbidden", "This token may not use admin endpoints.");
+    throw new HttpError("forbidden", "This token may not use admin endpoints.");
   }
   return {
     tokenId: expected.toString("hex").slice(0, TOKEN_ID_CHARS),

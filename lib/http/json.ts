@@ -23,7 +23,7 @@ export async function readJson<T extends z.ZodType>(request: Request, schema: T)
   try {
     body = JSON.parse(text);
   } catch {
-    throw new HttpError(400, "invalid_json", "The body is not valid JSON.");
+    throw new HttpError("invalid_json");
   }
   return validate(schema, body, "body");
 }
@@ -32,7 +32,7 @@ export async function readJson<T extends z.ZodType>(request: Request, schema: T)
 function requireJsonContentType(header: string): void {
   const [type, ...parameters] = header.split(";");
   if (type.trim().toLowerCase() !== "application/json") {
-    throw new HttpError(415, "unsupported_media_type", "Send the body as application/json.");
+    throw new HttpError("unsupported_media_type");
   }
   for (const parameter of parameters) {
     const [name, ...value] = parameter.split("=");
@@ -43,7 +43,7 @@ function requireJsonContentType(header: string): void {
       .replace(/^"(.*)"$/, "$1")
       .toLowerCase();
     if (!UTF8_LABELS.has(charset)) {
-      throw new HttpError(415, "unsupported_media_type", "Send the body as UTF-8 (charset=utf-8, or no charset).");
+      throw new HttpError("unsupported_media_type", "Send the body as UTF-8 (charset=utf-8, or no charset).");
     }
   }
 }
@@ -60,12 +60,12 @@ async function readText(request: Request): Promise<string> {
   try {
     return STRICT_UTF8.decode(Buffer.concat(chunks));
   } catch {
-    throw new HttpError(400, "invalid_json", "The body is not valid UTF-8.");
+    throw new HttpError("invalid_json", "The body is not valid UTF-8.");
   }
 }
 
 function bodyTooLarge(): HttpError {
-  return new HttpError(413, "payload_too_large", `The body must be at most ${MAX_BODY_BYTES} bytes.`);
+  return new HttpError("payload_too_large", `The body must be at most ${MAX_BODY_BYTES} bytes.`);
 }
 
 /** The query validated against `schema` (a strict one refuses unknown parameters); a repeated parameter is a 400. */
@@ -73,7 +73,7 @@ export function readQuery<T extends z.ZodType>(request: Request, schema: T): z.i
   const params = new URL(request.url).searchParams;
   // Parsing keeps one value per name, so `?limit=5&limit=5` would be an unvalidated variant of the same URL.
   const repeated = [...params.keys()].find((name, index, names) => names.indexOf(name) !== index);
-  if (repeated !== undefined) throw new HttpError(400, "invalid_request", `${repeated}: given more than once`);
+  if (repeated !== undefined) throw new HttpError("invalid_request", `${repeated}: given more than once`);
   // fromEntries defines own properties, so `?__proto__=x` cannot reach a prototype.
   return validate(schema, Object.fromEntries(params), "query");
 }
@@ -86,5 +86,5 @@ function validate<T extends z.ZodType>(schema: T, value: unknown, where: "body" 
       ? `query: unknown parameter ${issue.keys.join(", ")}`
       : `${issue.path.join(".") || where}: ${issue.message}`,
   );
-  throw new HttpError(400, "invalid_request", details.join("; "));
+  throw new HttpError("invalid_request", details.join("; "));
 }
