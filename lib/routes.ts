@@ -5,7 +5,6 @@ import { cleanupRequestSchema, countResults } from "./admin/cleanup-request.js";
 import { auditCleanup, cleanupByIds } from "./admin/media-cleanup.js";
 import { auditTakedown, takeDownPost } from "./admin/takedown.js";
 import type { App } from "./app.js";
-import { HttpError } from "./errors.js";
 import { createPost, deletePost, type FeedDeps, signUpload } from "./feed.js";
 import { answerFeed, answerPeople } from "./feed-reads.js";
 import { json, readJson, readQuery } from "./http/json.js";
@@ -17,6 +16,7 @@ import {
   CreatePostRequestSchema,
   FeedQuerySchema,
   PeopleQuerySchema,
+  TakedownQuerySchema,
   UploadSignatureRequestSchema,
 } from "./schemas.js";
 
@@ -92,10 +92,7 @@ const adminPosts: RouteHandlers<App> = {
   async DELETE(request, app, { requestId }) {
     const caller = requireAdmin(request, app.config.adminToken, app.config.proxy);
     const id = postIdParam(request);
-    const media = new URL(request.url).searchParams.get("media") ?? "keep";
-    if (media !== "keep" && media !== "delete") {
-      throw new HttpError("invalid_request", "media: must be delete or keep (the default).");
-    }
+    const { media } = readQuery(request, TakedownQuerySchema);
     const result = await takeDownPost(id, media === "delete", app.admin.takedown);
     auditTakedown(caller, result, app.feed.now(), requestId);
     if (!result.alreadyRemoved) await app.events.removed(id, "takedown");

@@ -1,5 +1,5 @@
 // JSON in and out at the HTTP edge: bounded, strictly decoded and validated bodies and queries.
-import type { z } from "zod";
+import { z } from "zod";
 import { HttpError } from "../errors.js";
 
 // Well under Vercel's 4.5 MB request limit: a post is a caption (≤ 2,200 characters) plus Cloudinary's upload JSON.
@@ -68,14 +68,25 @@ function bodyTooLarge(): HttpError {
   return new HttpError("payload_too_large", `The body must be at most ${MAX_BODY_BYTES} bytes.`);
 }
 
-/** The query validated against `schema` (a strict one refuses unknown parameters); a repeated parameter is a 400. */
+/** The query validated against `schema` (a strict one refuses unknown parameters); a repeated one it reads is a 400. */
 export function readQuery<T extends z.ZodType>(request: Request, schema: T): z.infer<T> {
   const params = new URL(request.url).searchParams;
   // Parsing keeps one value per name, so `?limit=5&limit=5` would be an unvalidated variant of the same URL.
-  const repeated = [...params.keys()].find((name, index, names) => names.indexOf(name) !== index);
+  const repeated = [...params.keys()].find(
+    (name, index, names) => names.indexOf(name) !== index && readsParameter(schema, name),
+  );
   if (repeated !== undefined) throw new HttpError("invalid_request", `${repeated}: given more than once`);
   // fromEntries defines own properties, so `?__proto__=x` cannot reach a prototype.
   return validate(schema, Object.fromEntries(params), "query");
+}
+
+/**
+ * Every name, for a strict schema (or one that keeps unknown names); only its own for a loose object schema, which
+ * drops the others unread: they are someone else's (Vercel's `?id=` for a path's `[id]`), repeated or not.
+ */
+function readsParameter(schema: z.ZodType, name: string): boolean {
+  if (!(schema instanceof z.ZodObject) || schema.def.catchall !== undefined) return true;
+  return Object.hasOwn(schema.shape, name);
 }
 
 function validate<T extends z.ZodType>(schema: T, value: unknown, where: "body" | "query"): z.infer<T> {
