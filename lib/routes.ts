@@ -1,12 +1,13 @@
 // Every route's handler bodies, one entry per route, moved verbatim from api/: api/ (the standalone Vercel project)
 // and the package's host entries (lib/host/) serve these same bodies, each through route() with its own app.
-import { requireAdmin } from "./admin/admin-auth.js";
+import { type AdminCaller, requireAdmin } from "./admin/admin-auth.js";
 import { cleanupRequestSchema, countResults } from "./admin/cleanup-request.js";
 import { auditCleanup, cleanupByIds } from "./admin/media-cleanup.js";
 import { auditTakedown, takeDownPost } from "./admin/takedown.js";
 import type { App } from "./app.js";
 import { createPost, deletePost, type FeedDeps, signUpload } from "./feed.js";
 import { answerFeed, answerPeople } from "./feed-reads.js";
+import { clientAddress } from "./http/client-address.js";
 import { json, readJson, readQuery } from "./http/json.js";
 import { pageResponse, withSyncToken } from "./http/page-cache.js";
 import type { RequestContext, RouteHandlers } from "./http/route.js";
@@ -90,7 +91,7 @@ const post: RouteHandlers<App> = {
 // DELETE /api/admin/posts/<id>[?media=delete]: a moderator takes down anyone's live post at once.
 const adminPosts: RouteHandlers<App> = {
   async DELETE(request, app, { requestId }) {
-    const caller = requireAdmin(request, app.config.adminToken, app.config.proxy);
+    const caller = admitAdmin(request, app);
     const id = postIdParam(request);
     const { media } = readQuery(request, TakedownQuerySchema);
     const result = await takeDownPost(id, media === "delete", app.admin.takedown);
@@ -103,7 +104,7 @@ const adminPosts: RouteHandlers<App> = {
 // POST /api/admin/media-cleanup: an operator deletes, or previews deleting, feed media on Cloudinary by public id.
 const mediaCleanup: RouteHandlers<App> = {
   async POST(request, app, { requestId }) {
-    const caller = requireAdmin(request, app.config.adminToken, app.config.proxy);
+    const caller = admitAdmin(request, app);
     const input = await readJson(request, cleanupRequestSchema(app.config.media.folder));
     const results = await cleanupByIds(input, app.admin.cleanup);
     const counts = countResults(results);
@@ -112,6 +113,11 @@ const mediaCleanup: RouteHandlers<App> = {
     return json(body); // no-store, as for every POST (lib/http/route.ts)
   },
 };
+
+/** The admin caller or its refusal; the edge reads the caller's address, for the audit line, from its proxy headers. */
+function admitAdmin(request: Request, app: App): AdminCaller {
+  return requireAdmin(request, app.config.adminToken, clientAddress(request, app.config.proxy));
+}
 
 export const ROUTES: Record<RouteName, RouteHandlers<App>> = {
   feed,
