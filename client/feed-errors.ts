@@ -1,21 +1,22 @@
 // The one error type the browser client throws: a stable code for the UI to switch on, a message people can read.
+import type { ErrorCode } from "../lib/error-codes.js";
 import type { ErrorBody } from "../lib/schemas.js";
 
-/** Codes the client produces or words itself; other server codes (e.g. "invalid_request", "forbidden") pass through. */
-export type ClientErrorCode =
+/** Codes the client produces itself: it checks files and captions before sending, and words transport failures. */
+type LocalErrorCode =
   | "unsupported_file"
   | "file_too_large"
   | "empty_file"
   | "caption_too_long"
   | "not_signed_in"
-  | "unauthorized"
-  | "rate_limited"
   | "unavailable"
   | "offline"
   | "aborted"
   | "upload_rejected"
-  | "upload_removed"
   | "request_failed";
+
+/** Every code this SDK knows: the server's (its one table, lib/error-codes.ts) and the client's own. */
+export type ClientErrorCode = ErrorCode | LocalErrorCode;
 
 /**
  * The facts behind a refusal, so a page can word it in its own language instead of showing `message` (English):
@@ -26,6 +27,8 @@ export type ErrorDetails = Readonly<Record<string, string | number>>;
 
 export class FeedClientError extends Error {
   constructor(
+    // Open to any string: a server of another version may answer a code this SDK does not know, and it is passed on
+    // as sent (a page can still fall back on `status`) rather than renamed to a guess.
     readonly code: ClientErrorCode | (string & {}),
     message: string,
     readonly status?: number,

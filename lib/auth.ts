@@ -86,7 +86,7 @@ function isLengthBetween(text: string, min: number, max: number): boolean {
 }
 
 export function unauthorized(message: string): HttpError {
-  return new HttpError(401, "unauthorized", message, { "WWW-Authenticate": 'Bearer realm="feed"' });
+  return new HttpError("unauthorized", message, { "WWW-Authenticate": 'Bearer realm="feed"' });
 }
 
 export function bearerToken(request: Request): string | undefined {

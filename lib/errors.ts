@@ -1,15 +1,19 @@
-// The error types every layer may throw. This module imports nothing, so storage, domain and config can use them
-// without reaching the HTTP edge, which alone maps them to responses (lib/http/error-response.ts).
+// The error types every layer may throw. This module imports only the code table, so storage, domain and config can use
+// them without reaching the HTTP edge, which alone maps them to responses (lib/http/error-response.ts).
+import { ERROR_CODES, type ErrorCode, type ErrorStatus } from "./error-codes.js";
 
+/** An expected refusal: its status comes from the code's entry in ERROR_CODES, its message from there unless given. */
 export class HttpError extends Error {
+  readonly status: ErrorStatus;
+
   constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
+    readonly code: ErrorCode,
+    message: string = ERROR_CODES[code].message,
     readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = "HttpError";
+    this.status = ERROR_CODES[code].status;
   }
 }
 

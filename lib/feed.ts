@@ -53,13 +53,13 @@ export async function createPost(
   const outcome = await deps.store.publishPost(postWrite(post, deps.ttlSeconds, now));
   if (outcome.status === "created") return { post, created: true };
   if (outcome.status === "removed") {
-    throw new HttpError(410, "upload_removed", "This upload's post was removed; it cannot be posted again.");
+    throw new HttpError("upload_removed");
   }
   const stored = parsePost(outcome.value);
   // Only the uploader can present this public id (verifyUpload checked the folder), so a stored post that is not
   // theirs is foreign data under the key: never show or overwrite it.
   if (stored?.userId !== identity.userId) {
-    throw new HttpError(409, "already_posted", "This upload has already been posted.");
+    throw new HttpError("already_posted");
   }
   return { post: stored, created: false };
 }
@@ -68,8 +68,8 @@ export async function createPost(
 export async function deletePost(id: string, identity: Identity, deps: FeedDeps): Promise<void> {
   const [value] = await deps.store.getValues([postKey(id)]);
   const post = parsePost(value);
-  if (!post) throw new HttpError(404, "not_found", "No live post has this id.");
-  if (post.userId !== identity.userId) throw new HttpError(403, "forbidden", "Only the author can delete this post.");
+  if (!post) throw new HttpError("not_found");
+  if (post.userId !== identity.userId) throw new HttpError("forbidden", "Only the author can delete this post.");
   await removeForGood(post, deps);
 }
 

@@ -76,26 +76,22 @@ export function createMediaSigner(config: MediaConfig): MediaSigner {
 
     verifyUpload(upload, userId, nowMs, maxAgeSeconds) {
       if (!cloudinary.utils.verify_api_response_signature(upload.public_id, upload.version, upload.signature)) {
-        throw new HttpError(400, "invalid_upload", "The upload's signature does not verify.");
+        throw new HttpError("invalid_upload");
       }
       const parts = parsePublicId(config.folder, upload.public_id);
       if (!parts || parts.owner !== ownerSegment(userId)) {
-        throw new HttpError(403, "upload_not_allowed", "This upload was not signed for you.");
+        throw new HttpError("upload_not_allowed");
       }
       const { postId } = parts;
       if (!isSignedAs(postId, upload.resource_type)) {
-        throw new HttpError(400, "invalid_upload", `This upload was not signed as a ${upload.resource_type}.`);
+        throw new HttpError("invalid_upload", `This upload was not signed as a ${upload.resource_type}.`);
       }
       // resource_type and format are not covered by Cloudinary's signature: keep them to what this type may be.
       if (!(ALLOWED_FORMATS[upload.resource_type] as readonly string[]).includes(upload.format)) {
-        throw new HttpError(
-          400,
-          "invalid_upload",
-          `A ${upload.resource_type} cannot have the format ${upload.format}.`,
-        );
+        throw new HttpError("invalid_upload", `A ${upload.resource_type} cannot have the format ${upload.format}.`);
       }
       if (upload.version < nowMs / 1000 - Math.min(MAX_UPLOAD_AGE_SECONDS, maxAgeSeconds)) {
-        throw new HttpError(400, "upload_expired", "This upload is too old to post; upload the file again.");
+        throw new HttpError("upload_expired");
       }
       // Rebuilt from signed fields: the client's secure_url is never trusted.
       const path = `${upload.resource_type}/upload/v${upload.version}/${upload.public_id}.${upload.format}`;

@@ -20,7 +20,7 @@ export function decodeCursor(cursor: string, member: RegExp, nowMs: number): Ind
   const entry = match && member.test(match[2]) ? { score: Number(match[1]), id: match[2] } : undefined;
   // Node's base64url decoder skips padding, spaces and junk: only the exact string we would issue is one we issued.
   if (!entry || encodeCursor(entry) !== cursor || entry.score > nowMs + CURSOR_FUTURE_SLACK_MS) {
-    throw new HttpError(400, "invalid_cursor", "The cursor is not one this API returned.");
+    throw new HttpError("invalid_cursor");
   }
   return entry;
 }

@@ -28,7 +28,7 @@ export async function enforceRateLimit(action: keyof RateLimits, subject: string
   if (count <= limit) return;
   // The next window starts at the next minute boundary (the counter key itself may outlive it by up to a minute).
   const retryAfter = Math.max(1, Math.ceil(((window + 1) * WINDOW_SECONDS * 1000 - deps.now()) / 1000));
-  throw new HttpError(429, "rate_limited", `Too many requests; try again in ${retryAfter} s.`, {
+  throw new HttpError("rate_limited", `Too many requests; try again in ${retryAfter} s.`, {
     "Retry-After": String(retryAfter),
   });
 }

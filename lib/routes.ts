@@ -1,13 +1,13 @@
 // Every route's handler bodies, one entry per route, moved verbatim from api/: api/ (the standalone Vercel project)
 // and the package's host entries (lib/host/) serve these same bodies, each through route() with its own app.
-import { requireAdmin } from "./admin/admin-auth.js";
+import { type AdminCaller, requireAdmin } from "./admin/admin-auth.js";
 import { cleanupRequestSchema, countResults } from "./admin/cleanup-request.js";
 import { auditCleanup, cleanupByIds } from "./admin/media-cleanup.js";
 import { auditTakedown, takeDownPost } from "./admin/takedown.js";
 import type { App } from "./app.js";
-import { HttpError } from "./errors.js";
 import { createPost, deletePost, type FeedDeps, signUpload } from "./feed.js";
 import { answerFeed, answerPeople } from "./feed-reads.js";
+import { clientAddress } from "./http/client-address.js";
 import { json, readJson, readQuery } from "./http/json.js";
 import { pageResponse, withSyncToken } from "./http/page-cache.js";
 import type { RequestContext, RouteHandlers } from "./http/route.js";
@@ -17,6 +17,7 @@ import {
   CreatePostRequestSchema,
   FeedQuerySchema,
   PeopleQuerySchema,
+  TakedownQuerySchema,
   UploadSignatureRequestSchema,
 } from "./schemas.js";
 
@@ -92,12 +93,9 @@ const post: RouteHandlers<App> = {
 // DELETE /api/admin/posts/<id>[?media=delete]: a moderator takes down anyone's live post at once.
 const adminPosts: RouteHandlers<App> = {
   async DELETE(request, app, { requestId }) {
-    const caller = requireAdmin(request, app.config.adminToken, app.config.proxy);
+    const caller = admitAdmin(request, app);
     const id = postIdParam(request);
-    const media = new URL(request.url).searchParams.get("media") ?? "keep";
-    if (media !== "keep" && media !== "delete") {
-      throw new HttpError(400, "invalid_request", "media: must be delete or keep (the default).");
-    }
+    const { media } = readQuery(request, TakedownQuerySchema);
     const result = await takeDownPost(id, media === "delete", app.admin.takedown);
     auditTakedown(caller, result, app.feed.now(), requestId);
     if (!result.alreadyRemoved) await app.events.removed(id, "takedown");
@@ -108,7 +106,7 @@ const adminPosts: RouteHandlers<App> = {
 // POST /api/admin/media-cleanup: an operator deletes, or previews deleting, feed media on Cloudinary by public id.
 const mediaCleanup: RouteHandlers<App> = {
   async POST(request, app, { requestId }) {
-    const caller = requireAdmin(request, app.config.adminToken, app.config.proxy);
+    const caller = admitAdmin(request, app);
     const input = await readJson(request, cleanupRequestSchema(app.config.media.folder));
     const results = await cleanupByIds(input, app.admin.cleanup);
     const counts = countResults(results);
@@ -117,6 +115,11 @@ const mediaCleanup: RouteHandlers<App> = {
     return json(body); // no-store, as for every POST (lib/http/route.ts)
   },
 };
+
+/** The admin caller or its refusal; the edge reads the caller's address, for the audit line, from its proxy headers. */
+function admitAdmin(request: Request, app: App): AdminCaller {
+  return requireAdmin(request, app.config.adminToken, clientAddress(request, app.config.proxy));
+}
 
 export const ROUTES: Record<RouteName, RouteHandlers<App>> = {
   feed,

@@ -96,6 +96,14 @@ export const PeopleQuerySchema = z.strictObject({
 });
 export type PeopleQuery = z.infer<typeof PeopleQuerySchema>;
 
+// Not strict, unlike the page queries, so other parameters are ignored as they always were here: a DELETE is never
+// cached (an extra parameter buys no free variant), and Vercel passes the path's `[id]` as `?id=` too (postIdParam reads
+// it by its own rules). A repeated `media` is refused (readQuery): deleting media cannot be undone, so it is not guessed.
+export const TakedownQuerySchema = z.object({
+  /** Delete the post's media on Cloudinary too; it is kept by default. */
+  media: z.enum(["delete", "keep"], "must be delete or keep (the default).").default("keep"),
+});
+
 export const FeedPageSchema = z.object({
   items: z.array(PostSchema),
   nextCursor: z.string().nullable(),

@@ -36,7 +36,7 @@ export function withHostCheck(fetch: Fetch, listenHost: string, port: () => numb
   return async (request) => {
     if (isAllowedHost(request.headers.get("host"), listenHost, port())) return fetch(request);
     const named = `localhost:${port()}, 127.0.0.1:${port()}, [::1]:${port()} or the HOST it listens on`;
-    return errorJson(421, "misdirected_request", `This dev server only answers to ${named}.`);
+    return errorJson("misdirected_request", `This dev server only answers to ${named}.`);
   };
 }
 

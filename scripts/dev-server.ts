@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     const route = routes.find((candidate) => candidate.pattern.test(pathname));
     const handler = route?.module[request.method];
     if (handler) return handler(request);
-    if (pathname.startsWith("/api/")) return errorJson(404, "not_found", "No such endpoint.");
+    if (pathname.startsWith("/api/")) return errorJson("not_found", "No such endpoint.");
     return (await serveStatic(pathname)) ?? new Response("Not found", { status: 404 });
   }
 

@@ -28,7 +28,7 @@ type SignInConfig = Pick<Config, "auth" | "redis" | "media" | "devSignIn">;
 export function createDevSignIn(config: SignInConfig): DevSignIn {
   const { auth } = config;
   // Real auth: tokens come from the host app, and a dev token would not verify anyway.
-  if (auth.kind !== "dev") return { handler: async () => errorJson(404, "not_found", "Sign in through the host app.") };
+  if (auth.kind !== "dev") return { handler: async () => errorJson("not_found", "Sign in through the host app.") };
   const refusal = refusalOf(config);
   if (refusal) return { notice: refusal };
   const verify = createTokenVerifier(auth);

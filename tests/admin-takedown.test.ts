@@ -87,6 +87,24 @@ describe.each(redis.adapters)("admin takedown: %s", (_name, createStore) => {
     expect((await takedown(post.id, "?media=maybe")).status).toBe(400);
   });
 
+  it("refuses a ?media= it cannot read or given twice (400, nothing removed), and ignores other parameters", async () => {
+    const { post } = await alicePosts();
+    const refusals = [
+      ["?media=maybe", "media: must be delete or keep (the default)."],
+      ["?media=", "media: must be delete or keep (the default)."],
+      ["?media=delete&media=keep", "media: given more than once"],
+    ];
+    for (const [query, message] of refusals) {
+      const refused = await takedown(post.id, query);
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toEqual({ error: { code: "invalid_request", message } });
+    }
+    expect(await listed()).toEqual([post.id]);
+    // Vercel passes the path's [id] as ?id= as well; the path decides which post (route-params.test.ts).
+    expect((await takedown(post.id, `?id=other&id=${post.id}&note=spam&media=delete`)).status).toBe(204);
+    expect(cloudinary.has("image", post.cloudinaryPublicId)).toBe(false);
+  });
+
   it("changes nothing when Cloudinary fails to delete the media (503), so a retry starts over", async () => {
     const { post } = await alicePosts();
     cloudinary.script({ status: 500, method: "DELETE" });

@@ -2,7 +2,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { bearerToken } from "../auth.js";
 import { HttpError } from "../errors.js";
-import { clientAddress, type ProxyTrust } from "../http/client-address.js";
 
 // A shorter shared secret could be guessed over HTTP; 32 random characters are far beyond that.
 export const MIN_ADMIN_TOKEN_CHARS = 32;
@@ -19,31 +18,30 @@ export interface AdminCaller {
 const sha256 = (text: string): Buffer => createHash("sha256").update(text).digest();
 
 /**
- * The caller, or a 503 (disabled), 401 (no token) or 403 (wrong token); never a 500. `proxy` is the config's:
- * without a trusted proxy the audit address is "unknown", never one the caller could have made up.
+ * The caller, or a 503 (disabled), 401 (no token) or 403 (wrong token); never a 500. `address` is the caller's as the
+ * HTTP edge read it (lib/http/client-address.ts): "unknown" without a trusted proxy, never one the caller made up.
  */
-export function requireAdmin(request: Request, adminToken: string | undefined, proxy: ProxyTrust): AdminCaller {
+export function requireAdmin(request: Request, adminToken: string | undefined, address: string): AdminCaller {
   if (!adminToken || adminToken.length < MIN_ADMIN_TOKEN_CHARS) {
     throw new HttpError(
-      503,
       "admin_disabled",
       `Admin endpoints are disabled: set ADMIN_TOKEN (at least ${MIN_ADMIN_TOKEN_CHARS} characters) to enable them.`,
     );
   }
   const token = bearerToken(request);
   if (!token) {
-    throw new HttpError(401, "unauthorized", "Send Authorization: Bearer <ADMIN_TOKEN>.", {
+    throw new HttpError("unauthorized", "Send Authorization: Bearer <ADMIN_TOKEN>.", {
       "WWW-Authenticate": 'Bearer realm="admin"',
     });
   }
   // Comparing fixed-length hashes keeps the time independent of where, and whether by length, the tokens differ.
   const expected = sha256(adminToken);
   if (!timingSafeEqual(sha256(token), expected)) {
-    throw new HttpError(403, "forbidden", "This token may not use admin endpoints.");
+    throw new HttpError("forbidden", "This token may not use admin endpoints.");
   }
   return {
     tokenId: expected.toString("hex").slice(0, TOKEN_ID_CHARS),
-    address: clientAddress(request, proxy),
+    address,
     userAgent: request.headers.get("user-agent"),
   };
 }

@@ -36,8 +36,7 @@ export async function takeDownPost(id: string, deleteMedia: boolean, deps: Taked
   const [value, tombstone] = await deps.store.getValues([postKey(id), removedKey(id)]);
   const post = parsePost(value);
   if (!post) {
-    if (tombstone === null || tombstone === undefined)
-      throw new HttpError(404, "not_found", "No live post has this id.");
+    if (tombstone === null || tombstone === undefined) throw new HttpError("not_found");
     const media = deleteMedia ? await deleteMediaOf(id, parseTombstone(tombstone), deps) : "kept";
     return { id, alreadyRemoved: true, media };
   }
@@ -55,7 +54,7 @@ export async function takeDownPost(id: string, deleteMedia: boolean, deps: Taked
 async function deleteMediaOf(id: string, media: RemovedMedia | null, deps: TakedownDeps): Promise<DeleteOutcome> {
   // A value written to Redis by something else could name any public id: the feed deletes only its own uploads.
   if (!media || parsePublicId(deps.folder, media.publicId)?.postId !== id) {
-    throw new HttpError(409, "media_unknown", "This post's media is not known; delete it with the media cleanup.");
+    throw new HttpError("media_unknown");
   }
   const types = media.mediaType ? [media.mediaType] : STORED_TYPES;
   const outcomes = await Promise.all(

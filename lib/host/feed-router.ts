@@ -27,7 +27,7 @@ export function routeRequests(handlers: Record<RouteName, Handler>, basePath: st
   const base = basePath.replace(/\/+$/, "");
   return async (request) => {
     const name = routeOf(new URL(request.url).pathname, base);
-    if (!name) return errorJson(404, "not_found", "No such endpoint.", NOT_FOUND_HEADERS);
+    if (!name) return errorJson("not_found", "No such endpoint.", NOT_FOUND_HEADERS);
     return handlers[name](request);
   };
 }

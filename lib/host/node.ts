@@ -20,7 +20,7 @@ export function createRequestListener(options: FeedOptions = {}): RequestListene
   return (req, res) => {
     if (bodyAlreadyRead(req)) {
       log.error("feed_misconfigured", { error: BODY_READ_MESSAGE });
-      void sendResponse(res, errorJson(500, "not_configured", "The feed is not set up correctly."));
+      void sendResponse(res, errorJson("not_configured", "The feed is not set up correctly."));
       return;
     }
     const mounted = req.url;

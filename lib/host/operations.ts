@@ -79,5 +79,5 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const details = parsed.error.issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`);
-  throw new HttpError(400, "invalid_request", details.join("; "));
+  throw new HttpError("invalid_request", details.join("; "));
 }

@@ -1,37 +1,36 @@
 // The HTTP edge's one mapping from any error to a JSON error response: known errors become theirs, anything else is
 // logged with the request id and answered with a generic 500 (internal messages never leak).
+import { ERROR_CODES, type ErrorCode } from "../error-codes.js";
 import { ConfigError, HttpError, ServiceUnavailableError } from "../errors.js";
 import type { ErrorBody } from "../schemas.js";
 
 // Clients retry after this long when a backing service is down; long enough to not hammer it while it restarts.
 export const RETRY_AFTER_SECONDS = 5;
 
+/** The answer for `code`, with the status ERROR_CODES gives it (the only place a status is chosen). */
 export function errorJson(
-  status: number,
-  code: string,
-  message: string,
+  code: ErrorCode,
+  message: string = ERROR_CODES[code].message,
   headers: Record<string, string> = {},
 ): Response {
   const body: ErrorBody = { error: { code, message } };
-  return Response.json(body, { status, headers });
+  return Response.json(body, { status: ERROR_CODES[code].status, headers });
 }
 
 /** Known errors become their response; anything else is logged with the request id and answered with a generic 500. */
 export function toErrorResponse(error: unknown, requestId: string): Response {
-  if (error instanceof HttpError) return errorJson(error.status, error.code, error.message, error.headers);
+  if (error instanceof HttpError) return errorJson(error.code, error.message, error.headers);
   if (error instanceof ServiceUnavailableError) {
     logError(requestId, error);
-    return errorJson(503, "service_unavailable", "The service is temporarily unavailable. Try again shortly.", {
-      "Retry-After": String(RETRY_AFTER_SECONDS),
-    });
+    return errorJson("service_unavailable", undefined, { "Retry-After": String(RETRY_AFTER_SECONDS) });
   }
   if (error instanceof ConfigError) {
     // The operator reads the list in the logs; the client only learns that the deployment is not set up.
     console.error(JSON.stringify({ level: "error", requestId, error: error.message }));
-    return errorJson(500, "not_configured", "The feed service is not configured.");
+    return errorJson("not_configured");
   }
   logError(requestId, error);
-  return errorJson(500, "internal_error", `Something went wrong (request ${requestId}).`);
+  return errorJson("internal_error", `Something went wrong (request ${requestId}).`);
 }
 
 const MAX_LOGGED_CAUSE = 200;

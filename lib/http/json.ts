@@ -1,5 +1,5 @@
 // JSON in and out at the HTTP edge: bounded, strictly decoded and validated bodies and queries.
-import type { z } from "zod";
+import { z } from "zod";
 import { HttpError } from "../errors.js";
 
 // Well under Vercel's 4.5 MB request limit: a post is a caption (≤ 2,200 characters) plus Cloudinary's upload JSON.
@@ -23,7 +23,7 @@ export async function readJson<T extends z.ZodType>(request: Request, schema: T)
   try {
     body = JSON.parse(text);
   } catch {
-    throw new HttpError(400, "invalid_json", "The body is not valid JSON.");
+    throw new HttpError("invalid_json");
   }
   return validate(schema, body, "body");
 }
@@ -32,7 +32,7 @@ export async function readJson<T extends z.ZodType>(request: Request, schema: T)
 function requireJsonContentType(header: string): void {
   const [type, ...parameters] = header.split(";");
   if (type.trim().toLowerCase() !== "application/json") {
-    throw new HttpError(415, "unsupported_media_type", "Send the body as application/json.");
+    throw new HttpError("unsupported_media_type");
   }
   for (const parameter of parameters) {
     const [name, ...value] = parameter.split("=");
@@ -43,7 +43,7 @@ function requireJsonContentType(header: string): void {
       .replace(/^"(.*)"$/, "$1")
       .toLowerCase();
     if (!UTF8_LABELS.has(charset)) {
-      throw new HttpError(415, "unsupported_media_type", "Send the body as UTF-8 (charset=utf-8, or no charset).");
+      throw new HttpError("unsupported_media_type", "Send the body as UTF-8 (charset=utf-8, or no charset).");
     }
   }
 }
@@ -60,22 +60,33 @@ async function readText(request: Request): Promise<string> {
   try {
     return STRICT_UTF8.decode(Buffer.concat(chunks));
   } catch {
-    throw new HttpError(400, "invalid_json", "The body is not valid UTF-8.");
+    throw new HttpError("invalid_json", "The body is not valid UTF-8.");
   }
 }
 
 function bodyTooLarge(): HttpError {
-  return new HttpError(413, "payload_too_large", `The body must be at most ${MAX_BODY_BYTES} bytes.`);
+  return new HttpError("payload_too_large", `The body must be at most ${MAX_BODY_BYTES} bytes.`);
 }
 
-/** The query validated against `schema` (a strict one refuses unknown parameters); a repeated parameter is a 400. */
+/** The query validated against `schema` (a strict one refuses unknown parameters); a repeated one it reads is a 400. */
 export function readQuery<T extends z.ZodType>(request: Request, schema: T): z.infer<T> {
   const params = new URL(request.url).searchParams;
   // Parsing keeps one value per name, so `?limit=5&limit=5` would be an unvalidated variant of the same URL.
-  const repeated = [...params.keys()].find((name, index, names) => names.indexOf(name) !== index);
-  if (repeated !== undefined) throw new HttpError(400, "invalid_request", `${repeated}: given more than once`);
+  const repeated = [...params.keys()].find(
+    (name, index, names) => names.indexOf(name) !== index && readsParameter(schema, name),
+  );
+  if (repeated !== undefined) throw new HttpError("invalid_request", `${repeated}: given more than once`);
   // fromEntries defines own properties, so `?__proto__=x` cannot reach a prototype.
   return validate(schema, Object.fromEntries(params), "query");
+}
+
+/**
+ * Every name, for a strict schema (or one that keeps unknown names); only its own for a loose object schema, which
+ * drops the others unread: they are someone else's (Vercel's `?id=` for a path's `[id]`), repeated or not.
+ */
+function readsParameter(schema: z.ZodType, name: string): boolean {
+  if (!(schema instanceof z.ZodObject) || schema.def.catchall !== undefined) return true;
+  return Object.hasOwn(schema.shape, name);
 }
 
 function validate<T extends z.ZodType>(schema: T, value: unknown, where: "body" | "query"): z.infer<T> {
@@ -86,5 +97,5 @@ function validate<T extends z.ZodType>(schema: T, value: unknown, where: "body" 
       ? `query: unknown parameter ${issue.keys.join(", ")}`
       : `${issue.path.join(".") || where}: ${issue.message}`,
   );
-  throw new HttpError(400, "invalid_request", details.join("; "));
+  throw new HttpError("invalid_request", details.join("; "));
 }

@@ -17,6 +17,6 @@ export function postIdParam(request: Request): string {
   const segment = url.pathname.split("/").pop() ?? "";
   const candidates = UNRESOLVED_SEGMENT.test(segment) ? url.searchParams.getAll("id") : [segment];
   const id = candidates.length === 1 ? candidates[0] : "";
-  if (!POST_ID_PATTERN.test(id)) throw new HttpError(404, "not_found", "No live post has this id.");
+  if (!POST_ID_PATTERN.test(id)) throw new HttpError("not_found");
   return id;
 }

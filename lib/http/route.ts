@@ -43,7 +43,7 @@ export function routeHandler<A extends EdgeApp>(appOf: () => A, handlers: RouteH
   const dispatch = async (request: Request, app: A, context: RequestContext): Promise<Response> => {
     if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: { Allow: allow } });
     const handler = handlers[(request.method === "HEAD" ? "GET" : request.method) as keyof typeof handlers];
-    if (!handler) throw new HttpError(405, "method_not_allowed", `Use ${allow}.`, { Allow: allow });
+    if (!handler) throw new HttpError("method_not_allowed", `Use ${allow}.`, { Allow: allow });
     const response = await handler(request, app, context);
     return request.method === "HEAD" ? new Response(null, response) : response;
   };
