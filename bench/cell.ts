@@ -1,8 +1,8 @@
 // One cell of the matrix (N live posts among M other keys): reads, the baseline, writes, memory and an index rebuild.
 import type { Cluster, Redis } from "ioredis";
 import * as feed from "../api/feed/index.js";
-import { HEALED_MARKER, INDEX_KEY } from "../lib/feed-keys.js";
-import { encodeCursor } from "../lib/page-cursor.js";
+import { HEALED_MARKER, INDEX_KEY } from "../lib/feed/keys.js";
+import { encodeCursor } from "../lib/feed/page-cursor.js";
 import type { IndexEntry } from "../lib/store/feed-store.js";
 import { type BenchApp, createAuthor, pageRequest, postShape, signedPostRequest } from "./bench-app.js";
 import { type CountCheck, checkCounts } from "./count-check.js";

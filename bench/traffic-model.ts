@@ -17,7 +17,7 @@ const START_MS = Date.parse("2026-12-01T00:00:00.000Z");
 const HOUR_MS = 3_600_000;
 const AUTHORS = 20;
 const SEED = 20261201;
-// A page due to change within the second is read as of just after the change (lib/page-answer.ts).
+// A page due to change within the second is read as of just after the change (lib/feed/page-answer.ts).
 const EARLY_MS = 1000;
 
 export interface TrafficRun {

@@ -1,12 +1,12 @@
 // The feed's data contracts: the stored post and every request body/query, shared by the server and the browser client.
 import { z } from "zod";
-import { MAX_TEXT_CHARS } from "./limits.js";
+import { MAX_TEXT_CHARS } from "./content-limits.js";
 
 export const MEDIA_TYPES = ["image", "video"] as const;
 export const MediaTypeSchema = z.enum(MEDIA_TYPES);
 export type MediaType = z.infer<typeof MediaTypeSchema>;
 
-export { MAX_TEXT_CHARS } from "./limits.js";
+export { MAX_TEXT_CHARS } from "./content-limits.js";
 // nanoid's alphabet; post ids are also the last segment of the Cloudinary public_id.
 export const POST_ID_PATTERN = /^[A-Za-z0-9_-]{10,64}$/;
 

@@ -1,7 +1,7 @@
 // POST /api/admin/media-cleanup doing its work against msw's Cloudinary: dry run, live posts, types, failures, audit.
 import { HttpResponse, http } from "msw";
 import { describe, expect, it, vi } from "vitest";
-import { removedKey, tombstoneValue } from "../lib/feed-keys.js";
+import { removedKey, tombstoneValue } from "../lib/feed/keys.js";
 import { setupAdminHarness } from "./support/admin-cleanup-harness.js";
 import {
   ADMIN_TOKEN,

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as cleanupRoute from "../api/admin/media-cleanup.js";
 import * as takedownRoute from "../api/admin/posts/[id].js";
 import * as feed from "../api/feed/index.js";
-import { removedKey } from "../lib/feed-keys.js";
+import { removedKey } from "../lib/feed/keys.js";
 import type { MediaType, Post } from "../lib/schemas.js";
 import { createFakeCloudinary, type FakeCloudinary } from "./support/fake-cloudinary-admin.js";
 import { useMswServer } from "./support/msw-server.js";

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import * as feedItem from "../api/feed/[id].js";
 import * as feed from "../api/feed/index.js";
 import * as uploadSignature from "../api/feed/upload-signature.js";
-import { ownerFolder } from "../lib/public-id.js";
+import { ownerFolder } from "../lib/cloudinary/public-id.js";
 import type { Post } from "../lib/schemas.js";
 import {
   API_SECRET,

@@ -3,7 +3,7 @@ import { HttpResponse, http } from "msw";
 import { beforeEach, describe, expect, it } from "vitest";
 import { allowedFormatsText } from "../client/feed-client.js";
 import { sniffFormat } from "../client/file-format.js";
-import { ALLOWED_FORMATS } from "../lib/limits.js";
+import { ALLOWED_FORMATS } from "../lib/content-limits.js";
 import { API, clientFor, rejection, useClientServer } from "./support/feed-client-fixtures.js";
 import { fileOf, MKV, PDF, PREFIXES, THREE_GP } from "./support/media-prefixes.js";
 

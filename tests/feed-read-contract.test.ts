@@ -2,9 +2,9 @@
 // Cluster (real servers started for this file). The rebuild is bounded per request, resumable, and never complete early.
 import type { Cluster, Redis } from "ioredis";
 import { beforeEach, describe, expect, it } from "vitest";
-import { HEALED_MARKER, INDEX_KEY, REBUILD_CURSOR_KEY, REBUILD_INDEX_KEY, REBUILD_LOCK_KEY } from "../lib/feed-keys.js";
-import { readPage } from "../lib/feed-reads.js";
-import { rebuildIndexSlice } from "../lib/feed-rebuild.js";
+import { HEALED_MARKER, INDEX_KEY, REBUILD_CURSOR_KEY, REBUILD_INDEX_KEY, REBUILD_LOCK_KEY } from "../lib/feed/keys.js";
+import { readPage } from "../lib/feed/reads.js";
+import { rebuildIndexSlice } from "../lib/feed/rebuild.js";
 import type { Post } from "../lib/schemas.js";
 import type { FeedStore } from "../lib/store/feed-store.js";
 import { MemoryStore } from "../lib/store/memory-store.js";

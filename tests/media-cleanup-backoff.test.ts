@@ -1,7 +1,7 @@
 // Rate-limit backoff for the batch command: waits as Cloudinary's 420/429 headers say, retries, or gives up clearly.
 import { beforeEach, describe, expect, it } from "vitest";
-import { CloudinaryRateLimitError, createCloudinaryAdmin } from "../lib/admin/cloudinary-admin.js";
-import { withBackoff } from "../lib/admin/cloudinary-backoff.js";
+import { CloudinaryRateLimitError, createCloudinaryAdmin } from "../lib/cloudinary/admin-api.js";
+import { withBackoff } from "../lib/cloudinary/admin-api-backoff.js";
 import type { Config } from "../lib/env.js";
 import { createFakeCloudinary, type FakeCloudinary } from "./support/fake-cloudinary-admin.js";
 import { feedId, HOUR, isoAgo, NOW, testConfig } from "./support/media-cleanup-fixtures.js";

@@ -10,7 +10,7 @@ import { POST as createPostRoute, GET as readFeed } from "../api/feed/index.js";
 import { POST as signUploadRoute } from "../api/feed/upload-signature.js";
 import { createApp, useApp } from "../lib/app.js";
 import { issueDevToken } from "../lib/auth.js";
-import { postKey } from "../lib/feed-keys.js";
+import { postKey } from "../lib/feed/keys.js";
 import { MemoryStore } from "../lib/store/memory-store.js";
 import { withLocalDefaults } from "../scripts/local-defaults.js";
 import { NOW, testConfig } from "./support/media-cleanup-fixtures.js";
@@ -88,15 +88,15 @@ describe("the feed never deletes media on its own", () => {
 
   it("reaches the cleanup code only from the admin endpoints and the batch command", async () => {
     const cleanupModules =
-      /from "[./]+(lib\/)?(admin\/)?(cloudinary-admin|cloudinary-backoff|media-cleanup|media-sweep)\.js"/;
+      /from "[./]+(lib\/)?(admin\/|cloudinary\/)?(admin-api|admin-api-backoff|media-cleanup|media-sweep)\.js"/;
     const allowed = new Set([
       "lib/admin/media-cleanup.ts",
       // Only for the type of a cleanup result.
       "lib/admin/cleanup-request.ts",
       "lib/admin/media-sweep.ts",
-      "lib/admin/cloudinary-backoff.ts",
+      "lib/cloudinary/admin-api-backoff.ts",
       // The admin endpoint's body (POST /api/admin/media-cleanup), moved verbatim from api/admin/media-cleanup.ts.
-      "lib/routes.ts",
+      "lib/http/routes.ts",
       "scripts/media-cleanup.ts",
       "scripts/media-cleanup-report.ts",
       "scripts/media-cleanup-failure.ts",

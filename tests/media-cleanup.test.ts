@@ -2,10 +2,10 @@
 
 import { delay, HttpResponse, http } from "msw";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { StoredType } from "../lib/admin/cloudinary-admin.js";
-import { createCloudinaryAdmin, requestedWaitMs } from "../lib/admin/cloudinary-admin.js";
 import { deleteGrouped } from "../lib/admin/media-cleanup.js";
 import { findLeftovers } from "../lib/admin/media-sweep.js";
+import type { StoredType } from "../lib/cloudinary/admin-api.js";
+import { createCloudinaryAdmin, requestedWaitMs } from "../lib/cloudinary/admin-api.js";
 import type { Config } from "../lib/env.js";
 import { ServiceUnavailableError } from "../lib/errors.js";
 import { MemoryStore } from "../lib/store/memory-store.js";

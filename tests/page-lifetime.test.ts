@@ -3,8 +3,8 @@
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import * as feed from "../api/feed/index.js";
-import { INDEX_KEY, VERSION_KEY } from "../lib/feed-keys.js";
-import { readPage } from "../lib/feed-reads.js";
+import { INDEX_KEY, VERSION_KEY } from "../lib/feed/keys.js";
+import { readPage } from "../lib/feed/reads.js";
 import { MemoryStore } from "../lib/store/memory-store.js";
 import { useRedisAdapters } from "./support/redis-adapters.js";
 import { makePost, publish, removalFor, TTL } from "./support/store-fixtures.js";

@@ -5,7 +5,7 @@ import * as takedownRoute from "../api/admin/posts/[id].js";
 import * as feedItem from "../api/feed/[id].js";
 import * as feed from "../api/feed/index.js";
 import * as people from "../api/feed/people.js";
-import { authorKey, authorOf, INDEX_KEY, indexTtlSeconds, PEOPLE_KEY } from "../lib/feed-keys.js";
+import { authorKey, authorOf, INDEX_KEY, indexTtlSeconds, PEOPLE_KEY } from "../lib/feed/keys.js";
 import type { Person, Post } from "../lib/schemas.js";
 import { MemoryStore } from "../lib/store/memory-store.js";
 import { type StoreCase, useRedisStoreCases } from "./support/redis-adapters.js";

@@ -5,8 +5,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import * as feedItem from "../api/feed/[id].js";
 import * as feed from "../api/feed/index.js";
 import * as uploadSignature from "../api/feed/upload-signature.js";
-import { removedTtlSeconds } from "../lib/feed.js";
-import { INDEX_KEY, postKey, removedKey, tombstoneValue } from "../lib/feed-keys.js";
+import { INDEX_KEY, postKey, removedKey, tombstoneValue } from "../lib/feed/keys.js";
+import { removedTtlSeconds } from "../lib/feed/posts.js";
 import { useRedisAdapters } from "./support/redis-adapters.js";
 import { jsonRequest, signedUpload, TEST_ENV, tokenFor, useTestApp } from "./support/test-app.js";
 

@@ -2,7 +2,7 @@
 // ahead: each master's clock offset is its own.
 import { describe, expect, it } from "vitest";
 import { ServiceUnavailableError } from "../lib/errors.js";
-import { INDEX_KEY, postKey } from "../lib/feed-keys.js";
+import { INDEX_KEY, postKey } from "../lib/feed/keys.js";
 import type { Post } from "../lib/schemas.js";
 import { guardStore } from "../lib/store/guard.js";
 import { createClusterClient } from "../lib/store/tcp-client.js";

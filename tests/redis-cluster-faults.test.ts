@@ -2,7 +2,7 @@
 // cross-slot scripts (Redis Cloud's default), and a master killed outright.
 import { describe, expect, it, vi } from "vitest";
 import * as feed from "../api/feed/index.js";
-import { INDEX_KEY, postKey, removedKey } from "../lib/feed-keys.js";
+import { INDEX_KEY, postKey, removedKey } from "../lib/feed/keys.js";
 import { createTcpClient } from "../lib/store/tcp-client.js";
 import { TcpStore } from "../lib/store/tcp-store.js";
 import { storeFor } from "./support/redis-adapters.js";

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import * as feedItem from "../api/feed/[id].js";
 import * as feed from "../api/feed/index.js";
-import { INDEX_KEY, postKey, removedKey } from "../lib/feed-keys.js";
+import { INDEX_KEY, postKey, removedKey } from "../lib/feed/keys.js";
 import type { Post } from "../lib/schemas.js";
 import { storeFor } from "./support/redis-adapters.js";
 import { useRedisCluster } from "./support/redis-cluster.js";

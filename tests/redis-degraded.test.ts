@@ -2,7 +2,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import * as feed from "../api/feed/index.js";
 import * as uploadSignature from "../api/feed/upload-signature.js";
-import { INDEX_KEY } from "../lib/feed-keys.js";
+import { INDEX_KEY } from "../lib/feed/keys.js";
 import { useRedisAdapters } from "./support/redis-adapters.js";
 import { cloudinaryUploadFor, jsonRequest, tokenFor, useTestApp } from "./support/test-app.js";
 

@@ -4,7 +4,7 @@ import { Redis as UpstashRedis } from "@upstash/redis";
 import { beforeEach, describe, expect, it } from "vitest";
 import * as feedItem from "../api/feed/[id].js";
 import * as feed from "../api/feed/index.js";
-import { INDEX_KEY } from "../lib/feed-keys.js";
+import { INDEX_KEY } from "../lib/feed/keys.js";
 import type { Post } from "../lib/schemas.js";
 import { finishRebuildCall, publishCall, removeCall, withKeyLocking } from "../lib/store/scripts.js";
 import { storeFor, useRedisAdapters } from "./support/redis-adapters.js";

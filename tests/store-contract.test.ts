@@ -1,7 +1,7 @@
 // One contract for every FeedStore adapter: in-process, TCP Redis (ioredis), Upstash REST and Redis Cluster, the last
 // three on real servers started for this file. Reading pages and rebuilding the index run in feed-read-contract.
 import { beforeEach, describe, expect, it } from "vitest";
-import { HEALED_MARKER, INDEX_KEY, indexTtlSeconds, postKey, removedKey } from "../lib/feed-keys.js";
+import { HEALED_MARKER, INDEX_KEY, indexTtlSeconds, postKey, removedKey } from "../lib/feed/keys.js";
 import type { FeedStore } from "../lib/store/feed-store.js";
 import { MemoryStore } from "../lib/store/memory-store.js";
 import { type StoreCase, useRedisStoreCases } from "./support/redis-adapters.js";

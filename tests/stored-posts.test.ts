@@ -3,9 +3,9 @@
 import fc from "fast-check";
 import { beforeEach, describe, expect, it } from "vitest";
 import * as feed from "../api/feed/index.js";
-import { postKey } from "../lib/feed-keys.js";
+import { postKey } from "../lib/feed/keys.js";
+import { pageJson, readStoredPost } from "../lib/feed/stored-posts.js";
 import { type Post, PostSchema } from "../lib/schemas.js";
-import { pageJson, readStoredPost } from "../lib/stored-posts.js";
 import { useRedisAdapters } from "./support/redis-adapters.js";
 import { jsonRequest, publish, useTestApp } from "./support/test-app.js";
 

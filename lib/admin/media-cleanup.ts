@@ -1,18 +1,18 @@
 // Deleting feed media on Cloudinary when an operator asks: live posts are protected unless forced, types are grouped.
 
-import { postKey, removedKey, tombstoneValue } from "../feed-keys.js";
-import { log } from "../log.js";
-import { parsePublicId } from "../public-id.js";
-import type { FeedStore } from "../store/feed-store.js";
-import type { AdminCaller } from "./admin-auth.js";
-import type { CleanupCounts, CleanupRequest, CleanupResult } from "./cleanup-request.js";
 import {
   type CloudinaryAdmin,
   type DeleteOutcome,
   MAX_IDS_PER_CALL,
   STORED_TYPES,
   type StoredType,
-} from "./cloudinary-admin.js";
+} from "../cloudinary/admin-api.js";
+import { parsePublicId } from "../cloudinary/public-id.js";
+import { postKey, removedKey, tombstoneValue } from "../feed/keys.js";
+import { log } from "../log.js";
+import type { FeedStore } from "../store/feed-store.js";
+import type { AdminCaller } from "./admin-auth.js";
+import type { CleanupCounts, CleanupRequest, CleanupResult } from "./cleanup-request.js";
 
 // Keys per MGET when checking which posts are live: each command stays small however many leftovers a batch finds.
 const MGET_BATCH = 100;

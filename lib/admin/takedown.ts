@@ -1,13 +1,13 @@
 // Moderation: an admin removes anyone's live post at once, optionally with its media, and the upload stays unpostable.
 
+import { type CloudinaryAdmin, type DeleteOutcome, STORED_TYPES } from "../cloudinary/admin-api.js";
+import { parsePublicId } from "../cloudinary/public-id.js";
 import { HttpError, ServiceUnavailableError } from "../errors.js";
-import { removeForGood } from "../feed.js";
-import { parsePost, parseTombstone, postKey, type RemovedMedia, removedKey } from "../feed-keys.js";
+import { parsePost, parseTombstone, postKey, type RemovedMedia, removedKey } from "../feed/keys.js";
+import { removeForGood } from "../feed/posts.js";
 import { log } from "../log.js";
-import { parsePublicId } from "../public-id.js";
 import type { FeedStore } from "../store/feed-store.js";
 import type { AdminCaller } from "./admin-auth.js";
-import { type CloudinaryAdmin, type DeleteOutcome, STORED_TYPES } from "./cloudinary-admin.js";
 
 export interface TakedownDeps {
   store: Pick<FeedStore, "getValues" | "removePost">;

@@ -6,7 +6,7 @@ import {
   postWrite,
   removedKey,
   tombstoneValue,
-} from "../../lib/feed-keys.js";
+} from "../../lib/feed/keys.js";
 import type { Post } from "../../lib/schemas.js";
 import type { FeedStore, PostWrite, RebuildEntry, RebuildLease } from "../../lib/store/feed-store.js";
 
@@ -30,7 +30,7 @@ export function makePost(createdAt: number, overrides: Partial<Post> = {}): Post
 }
 
 /**
- * The feed's own write for `post` (lib/feed-keys.ts), with a test's changes: another TTL, a raw value, or an index
+ * The feed's own write for `post` (lib/feed/keys.ts), with a test's changes: another TTL, a raw value, or an index
  * key standing for a lost index (the author's index and people are then written aside too).
  */
 export function writeFor(post: Post, options: { ttl?: number; indexKey?: string; value?: string } = {}): PostWrite {

@@ -6,7 +6,7 @@ import * as uploadSignature from "../../api/feed/upload-signature.js";
 import { createApp, useApp } from "../../lib/app.js";
 import { issueDevToken } from "../../lib/auth.js";
 import { type EnvSource, loadConfig } from "../../lib/env.js";
-import type { FeedDeps } from "../../lib/feed.js";
+import type { FeedDeps } from "../../lib/feed/posts.js";
 import type { CloudinaryUpload, MediaType, Post, UploadSignature } from "../../lib/schemas.js";
 import { MemoryStore } from "../../lib/store/memory-store.js";
 

@@ -1,6 +1,6 @@
 // Page cursors: the position after which the next page starts, as the API writes it and accepts it back.
-import { HttpError } from "./errors.js";
-import type { IndexEntry } from "./store/feed-store.js";
+import { HttpError } from "../errors.js";
+import type { IndexEntry } from "../store/feed-store.js";
 
 // A cursor is refused when its time is further ahead than this: no entry the index holds can be there.
 const CURSOR_FUTURE_SLACK_MS = 5 * 60_000;

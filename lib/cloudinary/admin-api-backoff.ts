@@ -1,5 +1,5 @@
 // Wraps the Admin API client so calls Cloudinary rate-limited (420/429) wait as its headers say, then retry: for batches.
-import { type CloudinaryAdmin, CloudinaryRateLimitError } from "./cloudinary-admin.js";
+import { type CloudinaryAdmin, CloudinaryRateLimitError } from "./admin-api.js";
 
 // A few waits ride out a short burst limit; a spent hourly quota needs a later run, not endless retries.
 const DEFAULT_MAX_RETRIES = 4;

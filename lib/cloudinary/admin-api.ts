@@ -2,8 +2,8 @@
 import { z } from "zod";
 import type { MediaConfig } from "../env.js";
 import { ServiceUnavailableError } from "../errors.js";
-import { cloudinaryNotConfigured } from "../media.js";
 import { MEDIA_TYPES } from "../schemas.js";
+import { cloudinaryNotConfigured } from "./upload-signer.js";
 
 // The Admin API answers in well under a second; 4 s keeps a cleanup's calls (a lookup, then the image and video
 // deletes in parallel) inside the function's 15 s maxDuration even when Cloudinary hangs.

@@ -1,25 +1,25 @@
 // Every route's handler bodies, one entry per route, moved verbatim from api/: api/ (the standalone Vercel project)
 // and the package's host entries (lib/host/) serve these same bodies, each through route() with its own app.
-import { type AdminCaller, requireAdmin } from "./admin/admin-auth.js";
-import { cleanupRequestSchema, countResults } from "./admin/cleanup-request.js";
-import { auditCleanup, cleanupByIds } from "./admin/media-cleanup.js";
-import { auditTakedown, takeDownPost } from "./admin/takedown.js";
-import type { App } from "./app.js";
-import { createPost, deletePost, type FeedDeps, signUpload } from "./feed.js";
-import { answerFeed, answerPeople } from "./feed-reads.js";
-import { clientAddress } from "./http/client-address.js";
-import { json, readJson, readQuery } from "./http/json.js";
-import { pageResponse, withSyncToken } from "./http/page-cache.js";
-import type { RequestContext, RouteHandlers } from "./http/route.js";
-import { postIdParam } from "./http/route-params.js";
-import type { PageAnswer } from "./page-answer.js";
+import { type AdminCaller, requireAdmin } from "../admin/admin-auth.js";
+import { cleanupRequestSchema, countResults } from "../admin/cleanup-request.js";
+import { auditCleanup, cleanupByIds } from "../admin/media-cleanup.js";
+import { auditTakedown, takeDownPost } from "../admin/takedown.js";
+import type { App } from "../app.js";
+import type { PageAnswer } from "../feed/page-answer.js";
+import { createPost, deletePost, type FeedDeps, signUpload } from "../feed/posts.js";
+import { answerFeed, answerPeople } from "../feed/reads.js";
 import {
   CreatePostRequestSchema,
   FeedQuerySchema,
   PeopleQuerySchema,
   TakedownQuerySchema,
   UploadSignatureRequestSchema,
-} from "./schemas.js";
+} from "../schemas.js";
+import { clientAddress } from "./client-address.js";
+import { json, readJson, readQuery } from "./json.js";
+import { pageResponse, withSyncToken } from "./page-cache.js";
+import type { RequestContext, RouteHandlers } from "./route.js";
+import { postIdParam } from "./route-params.js";
 
 /** The feed's routes by name; each name is one api/ file (and one entry of createFeed's `handlers`). */
 export type RouteName = "feed" | "people" | "uploadSignature" | "post" | "adminPosts" | "mediaCleanup";

@@ -1,10 +1,10 @@
 // Cloudinary for the feed: signs direct browser uploads and verifies what the browser reports back.
 import { v2 as cloudinary } from "cloudinary";
-import type { MediaConfig } from "./env.js";
-import { ConfigError, HttpError } from "./errors.js";
-import { ALLOWED_FORMATS } from "./limits.js";
+import { ALLOWED_FORMATS } from "../content-limits.js";
+import type { MediaConfig } from "../env.js";
+import { ConfigError, HttpError } from "../errors.js";
+import type { CloudinaryUpload, MediaType, UploadSignature } from "../schemas.js";
 import { buildPublicId, isSignedAs, ownerSegment, parsePublicId } from "./public-id.js";
-import type { CloudinaryUpload, MediaType, UploadSignature } from "./schemas.js";
 
 declare module "cloudinary" {
   namespace v2.utils {

@@ -1,7 +1,8 @@
 // Stored posts as pages read them: each distinct stored string is checked once (parsePost, the same schema), and a
 // post whose stored string is exactly the JSON a page would write for it is sent as that string, not re-encoded.
-import { MAX_POST_BYTES, parsePost } from "./feed-keys.js";
-import type { Post } from "./schemas.js";
+
+import type { Post } from "../schemas.js";
+import { MAX_POST_BYTES, parsePost } from "./keys.js";
 
 export interface StoredPost {
   post: Post;
@@ -59,7 +60,7 @@ function remember(id: string, value: string, stored: StoredPost): void {
  * Exactly `JSON.stringify(page)`, with each item that is a checked post whose stored string is its JSON written as
  * that string: JSON.stringify writes an object as its members in order and an array as its elements joined by ",",
  * so splicing an element's own JSON in its place changes nothing. A page's three members are written by name, in
- * the order every page object has them (lib/feed-page.ts), which is the order JSON.stringify would take.
+ * the order every page object has them (lib/feed/paging.ts), which is the order JSON.stringify would take.
  */
 export function pageJson(page: { items: unknown[]; nextCursor: string | null; ttlSeconds: number }): string {
   const cursor = page.nextCursor === undefined ? "" : `,"nextCursor":${JSON.stringify(page.nextCursor)}`;

@@ -1,11 +1,11 @@
 // The feed's use cases: sign an upload, create a post from a verified upload, list a page, delete one's own post.
-import type { Identity } from "./auth.js";
-import { HttpError } from "./errors.js";
-import { parsePost, postKey, postRemoval, postWrite } from "./feed-keys.js";
-import type { PageDeps } from "./feed-page.js";
-import { MAX_UPLOAD_AGE_SECONDS, type MediaSigner, SIGNATURE_LIFETIME_SECONDS } from "./media.js";
-import type { CreatePostRequest, MediaType, Post, UploadSignature } from "./schemas.js";
-import type { FeedStore } from "./store/feed-store.js";
+import type { Identity } from "../auth.js";
+import { MAX_UPLOAD_AGE_SECONDS, type MediaSigner, SIGNATURE_LIFETIME_SECONDS } from "../cloudinary/upload-signer.js";
+import { HttpError } from "../errors.js";
+import type { CreatePostRequest, MediaType, Post, UploadSignature } from "../schemas.js";
+import type { FeedStore } from "../store/feed-store.js";
+import { parsePost, postKey, postRemoval, postWrite } from "./keys.js";
+import type { PageDeps } from "./paging.js";
 
 // Beyond the oldest upload createPost accepts, for clocks (ours, Redis's, Cloudinary's) that disagree a little.
 const CLOCK_SLACK_SECONDS = 300;

@@ -1,8 +1,8 @@
 // A page's ETag that one Redis command can confirm: the feed's version when the page was read, when the page changes
 // by itself (its next expiry), whether it was complete, and what was asked for. No body is read to answer a 304.
 import { createHash } from "node:crypto";
-import { VERSION_KEY } from "./feed-keys.js";
-import type { FeedStore } from "./store/feed-store.js";
+import type { FeedStore } from "../store/feed-store.js";
+import { VERSION_KEY } from "./keys.js";
 
 // Part of every tag's scope: bump it when a page's JSON changes shape for the same data, so old tags stop matching.
 const PAGE_FORMAT = "1";

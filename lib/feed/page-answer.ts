@@ -1,7 +1,8 @@
 // Answering a request for a page: a 304 when the caller's tag still names it (one Redis command), else the page, read
 // so that a CDN can keep it.
-import { type PageBody, type PageDeps, type PagedSource, readPaged } from "./feed-page.js";
+
 import { type PageTag, stillCurrent } from "./page-tag.js";
+import { type PageBody, type PageDeps, type PagedSource, readPaged } from "./paging.js";
 
 /** A page to send, or null when the caller's copy (its tag) is still the page. */
 export interface PageAnswer<T> {

@@ -1,7 +1,7 @@
 // The one home of a feed upload's Cloudinary public id, `<folder>/u<owner hash>/<type letter><random id>`: built when
 // an upload is signed, parsed when it is published, cleaned up or taken down.
 import { createHash } from "node:crypto";
-import { type MediaType, POST_ID_PATTERN } from "./schemas.js";
+import { type MediaType, POST_ID_PATTERN } from "../schemas.js";
 
 // A post id starts with the media type it was signed for. Cloudinary's response signature covers only public_id and
 // version, so this is how a claimed resource_type is checked against what the server signed.

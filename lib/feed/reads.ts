@@ -1,10 +1,11 @@
 // The feed's three reads, each a page of one index: every post, one person's posts, and people (one entry each).
-import { authorKey, authorOf, INDEX_KEY, PEOPLE_KEY, postKey } from "./feed-keys.js";
-import { type Loaded, type PageDeps, type Paged, type PagedSource, readPaged } from "./feed-page.js";
+
+import { type FeedQuery, type PeopleQuery, type Person, POST_ID_PATTERN, type Post } from "../schemas.js";
+import type { FeedStore, IndexEntry } from "../store/feed-store.js";
+import { authorKey, authorOf, INDEX_KEY, PEOPLE_KEY, postKey } from "./keys.js";
 import { answerPaged, type PageAnswer } from "./page-answer.js";
 import { pageScope } from "./page-tag.js";
-import { type FeedQuery, type PeopleQuery, type Person, POST_ID_PATTERN, type Post } from "./schemas.js";
-import type { FeedStore, IndexEntry } from "./store/feed-store.js";
+import { type Loaded, type PageDeps, type Paged, type PagedSource, readPaged } from "./paging.js";
 import { readStoredPost } from "./stored-posts.js";
 
 // A person's entry in people: `<author>:<their newest post id>`.

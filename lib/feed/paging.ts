@@ -1,13 +1,14 @@
 // Reading a page of one of the feed's indexes (sorted sets of ids by time), then the items in one step; a lost index is
-// rebuilt. What each index lists and how its entries become items is the caller's (lib/feed-reads.ts).
-import { HEALED_MARKER, INDEX_KEY, REBUILD_INDEX_KEY, VERSION_KEY } from "./feed-keys.js";
-import { type RebuildDeps, tryRebuildIndex } from "./feed-rebuild.js";
+// rebuilt. What each index lists and how its entries become items is the caller's (lib/feed/reads.ts).
+
+import { type FeedStore, type IndexEntry, type IndexQuery, type IndexRead, newestFirst } from "../store/feed-store.js";
+import { withinMs } from "../store/guard.js";
+import { HEALED_MARKER, INDEX_KEY, REBUILD_INDEX_KEY, VERSION_KEY } from "./keys.js";
 import { decodeCursor, encodeCursor } from "./page-cursor.js";
-import { type FeedStore, type IndexEntry, type IndexQuery, type IndexRead, newestFirst } from "./store/feed-store.js";
-import { withinMs } from "./store/guard.js";
+import { type RebuildDeps, tryRebuildIndex } from "./rebuild.js";
 
 // One id more than the page shows: the first entry after the page says whether a cursor is needed and when the page
-// changes (lib/page-tag.ts). A page whose entries include missing posts (expired a moment early, ghosts) is filled
+// changes (lib/feed/page-tag.ts). A page whose entries include missing posts (expired a moment early, ghosts) is filled
 // by the refills below instead: reading five more posts on every page (the former overfetch) cost each read a quarter
 // more Redis bytes and origin CPU to save a round trip that is rarely needed.
 const OVERFETCH = 1;

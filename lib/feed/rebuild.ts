@@ -1,18 +1,10 @@
 // Rebuilding a lost index from the `feed:*` keys: a bounded slice per reader, resumed by the next reader where the
 // last one stopped, built on the side and merged in one step, so no reader ever sees half an index as complete.
 import { randomUUID } from "node:crypto";
-import { ServiceUnavailableError } from "./errors.js";
-import {
-  isPostKey,
-  listingOf,
-  MAX_POST_BYTES,
-  POST_KEY_PREFIX,
-  parsePost,
-  postKey,
-  rebuildLease,
-} from "./feed-keys.js";
-import { log } from "./log.js";
-import type { FeedStore, RebuildEntry } from "./store/feed-store.js";
+import { ServiceUnavailableError } from "../errors.js";
+import { log } from "../log.js";
+import type { FeedStore, RebuildEntry } from "../store/feed-store.js";
+import { isPostKey, listingOf, MAX_POST_BYTES, POST_KEY_PREFIX, parsePost, postKey, rebuildLease } from "./keys.js";
 
 // SCAN step size: each step walks ~this many keys of the whole database (chat, sessions…) on each master, and keeps
 // Redis busy for only a few milliseconds.
@@ -49,7 +41,7 @@ export async function tryRebuildIndex(deps: RebuildDeps): Promise<boolean> {
  * cut off and comes back late writes nothing.
  */
 export async function rebuildIndexSlice(deps: RebuildDeps): Promise<boolean> {
-  // Half the Redis timeout at most, so a read that rebuilds stays within twice the timeout (lib/feed-page.ts).
+  // Half the Redis timeout at most, so a read that rebuilds stays within twice the timeout (lib/feed/paging.ts).
   const sliceMs = deps.sliceMs ?? Math.min(REBUILD_SLICE_MS, deps.redisTimeoutMs / 2);
   const lease = rebuildLease(randomUUID(), {
     leaseMs: sliceMs + 3 * deps.redisTimeoutMs,

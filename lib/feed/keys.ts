@@ -1,7 +1,7 @@
 // Where the feed keeps its data in the shared Redis, and how a stored post is read back.
-import { ownerSegment } from "./public-id.js";
-import { type MediaType, MediaTypeSchema, POST_ID_PATTERN, type Post, PostSchema } from "./schemas.js";
-import type { PostListing, PostRemoval, PostWrite, RebuildLease } from "./store/feed-store.js";
+import { ownerSegment } from "../cloudinary/public-id.js";
+import { type MediaType, MediaTypeSchema, POST_ID_PATTERN, type Post, PostSchema } from "../schemas.js";
+import type { PostListing, PostRemoval, PostWrite, RebuildLease } from "../store/feed-store.js";
 
 // The owner's contract: one string key per post, `feed:<id>`, holding the post's JSON, with the post's TTL.
 export const POST_KEY_PREFIX = "feed:";
@@ -11,7 +11,7 @@ export const POST_KEY_PREFIX = "feed:";
 export const INDEX_KEY = "{feed}:index";
 // People: one member per person with live posts, `<author>:<their newest post id>`, scored by that post's time.
 export const PEOPLE_KEY = "{feed}:people";
-// The feed's version: a number bumped after every change a page could show (lib/page-tag.ts), with the indexes' TTL.
+// The feed's version: a number bumped after every change a page could show (lib/feed/page-tag.ts), with the indexes' TTL.
 export const VERSION_KEY = "{feed}:version";
 // Each person's own index, like the feed's, named by the public id's owner segment (no user id in a key).
 export const authorKey = (author: string): string => `{feed}:author:${author}`;
