@@ -6,7 +6,7 @@ import { authenticate, createTokenVerifier, type Identity, type VerifyToken } fr
 import { type CloudinaryAdmin, createCloudinaryAdmin } from "./cloudinary/admin-api.js";
 import { createMediaSigner } from "./cloudinary/upload-signer.js";
 import { type Config, loadConfig, type RateLimits } from "./env.js";
-import { type FeedDeps, removedTtlSeconds } from "./feed/posts.js";
+import { type FeedDeps, tombstoneTtlSeconds } from "./feed/posts.js";
 import { type FeedEvents, NO_EVENTS } from "./host/hooks.js";
 import { clientAddress } from "./http/client-address.js";
 import { log, setLogLevel } from "./log.js";
@@ -130,7 +130,7 @@ export function createApp(config: Config, overrides: Partial<FeedDeps> = {}, hos
         store: feed.store,
         admin: cloudinaryAdmin,
         folder,
-        removedTtlSeconds: removedTtlSeconds(feed.ttlSeconds),
+        tombstoneTtlSeconds: tombstoneTtlSeconds(feed.ttlSeconds),
       },
     },
     rateLimit,

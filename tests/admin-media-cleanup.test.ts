@@ -1,7 +1,7 @@
 // POST /api/admin/media-cleanup doing its work against msw's Cloudinary: dry run, live posts, types, failures, audit.
 import { HttpResponse, http } from "msw";
 import { describe, expect, it, vi } from "vitest";
-import { removedKey, tombstoneValue } from "../lib/feed/keys.js";
+import { tombstoneKey, tombstoneValue } from "../lib/feed/keys.js";
 import { setupAdminHarness } from "./support/admin-cleanup-harness.js";
 import {
   ADMIN_TOKEN,
@@ -77,7 +77,7 @@ describe("cleanup", () => {
     h.cloudinary.add(image(1), image(2));
     await h.cleanup({ dryRun: false, publicIds: [feedId(1)] });
     await h.cleanup({ publicIds: [feedId(2)], dryRun: true });
-    const marks = await h.store.getValues([feedId(1), feedId(2)].map((id) => removedKey(postIdOf(id))));
+    const marks = await h.store.getValues([feedId(1), feedId(2)].map((id) => tombstoneKey(postIdOf(id))));
     expect(marks).toEqual([tombstoneValue({ publicId: feedId(1) }), null]);
     await storeLivePost(h.store, feedId(1)); // createPost's write: refused for the cleaned-up upload
     await storeLivePost(h.store, feedId(2));

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as cleanupRoute from "../api/admin/media-cleanup.js";
 import * as takedownRoute from "../api/admin/posts/[id].js";
 import * as feed from "../api/feed/index.js";
-import { removedKey } from "../lib/feed/keys.js";
+import { tombstoneKey } from "../lib/feed/keys.js";
 import type { MediaType, Post } from "../lib/schemas.js";
 import { createFakeCloudinary, type FakeCloudinary } from "./support/fake-cloudinary-admin.js";
 import { useMswServer } from "./support/msw-server.js";
@@ -61,7 +61,7 @@ describe.each(redis.adapters)("admin takedown: %s", (_name, createStore) => {
     expect(cloudinary.deletes()).toHaveLength(0);
     const again = await feed.POST(jsonRequest("/api/feed", "POST", { text: "back", upload }, token));
     expect(again.status).toBe(410);
-    expect(await redis.server().client.exists(removedKey(post.id))).toBe(1);
+    expect(await redis.server().client.exists(tombstoneKey(post.id))).toBe(1);
     const audit = log.mock.calls.map(([line]) => JSON.parse(String(line))).find((l) => l.event === "post_takedown");
     expect(audit).toMatchObject({ postId: post.id, authorId: "alice", alreadyRemoved: false, media: "kept" });
     expect(audit.caller.tokenId).toMatch(/^[0-9a-f]{8}$/);
@@ -111,7 +111,7 @@ describe.each(redis.adapters)("admin takedown: %s", (_name, createStore) => {
     const failed = await takedown(post.id, "?media=delete");
     expect(failed.status).toBe(503);
     expect(await listed()).toEqual([post.id]);
-    expect(await redis.server().client.exists(removedKey(post.id))).toBe(0);
+    expect(await redis.server().client.exists(tombstoneKey(post.id))).toBe(0);
     expect((await takedown(post.id, "?media=delete")).status).toBe(204);
     expect(await listed()).toEqual([]);
   });

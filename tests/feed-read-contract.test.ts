@@ -2,7 +2,13 @@
 // Cluster (real servers started for this file). The rebuild is bounded per request, resumable, and never complete early.
 import type { Cluster, Redis } from "ioredis";
 import { beforeEach, describe, expect, it } from "vitest";
-import { HEALED_MARKER, INDEX_KEY, REBUILD_CURSOR_KEY, REBUILD_INDEX_KEY, REBUILD_LOCK_KEY } from "../lib/feed/keys.js";
+import {
+  INDEX_KEY,
+  REBUILD_CURSOR_KEY,
+  REBUILD_INDEX_KEY,
+  REBUILD_LOCK_KEY,
+  REBUILT_MARKER,
+} from "../lib/feed/keys.js";
 import { readPage } from "../lib/feed/reads.js";
 import { rebuildIndexSlice } from "../lib/feed/rebuild.js";
 import type { Post } from "../lib/schemas.js";
@@ -98,7 +104,7 @@ describe.each(cases)("reading the feed: $name", ({ create, raw, reset }) => {
     const index = await store.readIndex({
       indexKey: INDEX_KEY,
       markerKey: INDEX_KEY,
-      marker: HEALED_MARKER,
+      marker: REBUILT_MARKER,
       minScore: 1,
       limit: 10,
     });
@@ -112,7 +118,7 @@ describe.each(cases)("reading the feed: $name", ({ create, raw, reset }) => {
   it("serves an incomplete page while another reader holds the rebuild lease, and takes over once it lapses", async () => {
     const [old, fresh] = [makePost(Date.now() - 10), makePost(Date.now())];
     await publish(store, old, { indexKey: "some-lost-index" });
-    expect((await store.claimRebuild(rebuildLease("a-healer-that-died", 300))).claimed).toBe(true);
+    expect((await store.claimRebuild(rebuildLease("a-rebuild-that-died", 300))).claimed).toBe(true);
     await publish(store, fresh); // written to the live index while the rebuild is stuck
     const during = await readPage({ limit: 10 }, deps());
     expect(during.complete).toBe(false);
@@ -137,7 +143,7 @@ describe.each(cases)("reading the feed: $name", ({ create, raw, reset }) => {
     expect(during.page.items.map((p) => p.id)).toEqual([fresh.id, found.id]);
   });
 
-  it("ignores a healer whose lease was taken over: its late saves write nothing", async () => {
+  it("ignores a rebuild whose lease was taken over: its late saves write nothing", async () => {
     const stale = rebuildLease("stale", 50);
     expect((await store.claimRebuild(stale)).claimed).toBe(true);
     await sleep(80); // cut off: its lease lapses and another reader takes over
@@ -156,7 +162,7 @@ describe.each(cases)("reading the feed: $name", ({ create, raw, reset }) => {
     const index = await store.readIndex({
       indexKey: INDEX_KEY,
       markerKey: INDEX_KEY,
-      marker: HEALED_MARKER,
+      marker: REBUILT_MARKER,
       minScore: 0,
       limit: 10,
     });
@@ -201,7 +207,7 @@ describe.each(redisCases)("rebuilding a lost index over a large keyspace: $name"
       const index = await store.readIndex({
         indexKey: INDEX_KEY,
         markerKey: INDEX_KEY,
-        marker: HEALED_MARKER,
+        marker: REBUILT_MARKER,
         minScore: 0,
         limit: 10,
       });
@@ -241,10 +247,10 @@ describe.each(redisCases)("rebuilding a lost index over a large keyspace: $name"
     const now = Date.now();
     // What a walk over 12,000 posts leaves: the side index, begun with the marker.
     const found = Array.from({ length: 12_000 }, (_, i) => [now - i, `side${String(i).padStart(8, "0")}`]).flat();
-    await redis().zadd(REBUILD_INDEX_KEY, 0, HEALED_MARKER, ...found);
+    await redis().zadd(REBUILD_INDEX_KEY, 0, REBUILT_MARKER, ...found);
     expect(await store.finishRebuild(lease, { entries: [], fresh: false, nowMs: now })).toBe(true);
     expect(await redis().zcard(INDEX_KEY)).toBe(12_001);
-    expect(await redis().zscore(INDEX_KEY, HEALED_MARKER)).toBe("0");
+    expect(await redis().zscore(INDEX_KEY, REBUILT_MARKER)).toBe("0");
     expect(await redis().exists(REBUILD_INDEX_KEY, REBUILD_LOCK_KEY)).toBe(0);
   });
 

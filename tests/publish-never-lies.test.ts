@@ -5,8 +5,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import * as feedItem from "../api/feed/[id].js";
 import * as feed from "../api/feed/index.js";
 import * as uploadSignature from "../api/feed/upload-signature.js";
-import { INDEX_KEY, postKey, removedKey, tombstoneValue } from "../lib/feed/keys.js";
-import { removedTtlSeconds } from "../lib/feed/posts.js";
+import { INDEX_KEY, postKey, tombstoneKey, tombstoneValue } from "../lib/feed/keys.js";
+import { tombstoneTtlSeconds } from "../lib/feed/posts.js";
 import { useRedisAdapters } from "./support/redis-adapters.js";
 import { jsonRequest, signedUpload, TEST_ENV, tokenFor, useTestApp } from "./support/test-app.js";
 
@@ -127,16 +127,16 @@ describe.each(redis.adapters)("publishing never lies: %s", (_name, createStore) 
     expect(again.status).toBe(410);
     expect((await again.json()).error.code).toBe("upload_removed");
     expect(await stored(id)).toBeNull();
-    const ttl = await redis.server().client.ttl(removedKey(id));
-    expect(ttl).toBeGreaterThan(removedTtlSeconds(ctx.config.feedTtlSeconds) - 5);
+    const ttl = await redis.server().client.ttl(tombstoneKey(id));
+    expect(ttl).toBeGreaterThan(tombstoneTtlSeconds(ctx.config.feedTtlSeconds) - 5);
   });
 
   it("refuses (410) an upload whose media an admin cleaned up before it was ever posted", async () => {
     const upload = await signed();
     const id = upload.public_id.split("/").pop() as string;
-    await ctx.app.feed.store.markRemoved(
-      [{ key: removedKey(id), value: tombstoneValue({ publicId: upload.public_id }) }],
-      removedTtlSeconds(ctx.config.feedTtlSeconds),
+    await ctx.app.feed.store.writeTombstones(
+      [{ key: tombstoneKey(id), value: tombstoneValue({ publicId: upload.public_id }) }],
+      tombstoneTtlSeconds(ctx.config.feedTtlSeconds),
     );
     expect((await post(upload)).status).toBe(410);
     expect(await stored(id)).toBeNull();

@@ -2,7 +2,7 @@
 // cross-slot scripts (Redis Cloud's default), and a master killed outright.
 import { describe, expect, it, vi } from "vitest";
 import * as feed from "../api/feed/index.js";
-import { INDEX_KEY, postKey, removedKey } from "../lib/feed/keys.js";
+import { INDEX_KEY, postKey, tombstoneKey } from "../lib/feed/keys.js";
 import { createTcpClient } from "../lib/store/tcp-client.js";
 import { TcpStore } from "../lib/store/tcp-store.js";
 import { storeFor } from "./support/redis-adapters.js";
@@ -63,7 +63,7 @@ describe("Redis Cluster faults", () => {
       expect(await store.publishPost(writeFor(post))).toEqual({ status: "exists", value: JSON.stringify(post) });
       await store.removePost(removalFor(post));
       expect([await raw.get(postKey(post.id)), await raw.zscore(INDEX_KEY, post.id)]).toEqual([null, null]);
-      expect(await raw.exists(removedKey(post.id))).toBe(1);
+      expect(await raw.exists(tombstoneKey(post.id))).toBe(1);
       expect(await store.publishPost(writeFor(post))).toEqual({ status: "removed" });
     } finally {
       warnings.mockRestore();

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import * as feedItem from "../api/feed/[id].js";
 import * as feed from "../api/feed/index.js";
-import { INDEX_KEY, postKey, removedKey } from "../lib/feed/keys.js";
+import { INDEX_KEY, postKey, tombstoneKey } from "../lib/feed/keys.js";
 import type { Post } from "../lib/schemas.js";
 import { storeFor } from "./support/redis-adapters.js";
 import { useRedisCluster } from "./support/redis-cluster.js";
@@ -49,7 +49,7 @@ describe("the feed on Redis Cluster (REDIS_CLUSTER=true)", () => {
     const deleted = await feedItem.DELETE(jsonRequest(`/api/feed/${posts[0].id}`, "DELETE", undefined, token));
     expect(deleted.status).toBe(204);
     expect((await page()).items.map((p: Post) => p.text)).not.toContain("post 0");
-    expect(await cluster().client.exists(removedKey(posts[0].id))).toBe(1);
+    expect(await cluster().client.exists(tombstoneKey(posts[0].id))).toBe(1);
   });
 
   it("leaves other keys in every slot byte-for-byte and TTL-for-TTL unchanged, its own in {feed} with TTLs", async () => {

@@ -7,8 +7,8 @@ import * as cleanupRoute from "../api/admin/media-cleanup.js";
 import * as takedownRoute from "../api/admin/posts/[id].js";
 import * as feedItem from "../api/feed/[id].js";
 import * as feed from "../api/feed/index.js";
-import { INDEX_KEY, postKey, removedKey } from "../lib/feed/keys.js";
-import { removedTtlSeconds } from "../lib/feed/posts.js";
+import { INDEX_KEY, postKey, tombstoneKey } from "../lib/feed/keys.js";
+import { tombstoneTtlSeconds } from "../lib/feed/posts.js";
 import type { Post } from "../lib/schemas.js";
 import { createFakeCloudinary, type FakeCloudinary } from "./support/fake-cloudinary-admin.js";
 import { useMswServer } from "./support/msw-server.js";
@@ -106,9 +106,9 @@ describe.each(cases)("removals stick: $name", ({ create, raw, reset }) => {
     const post: Post = await (await publish(signed)).json();
     expect((await feedItem.DELETE(jsonRequest(`/api/feed/${post.id}`, "DELETE", undefined, token))).status).toBe(204);
     // The signed fields can upload a new version for an hour, and that version can be posted for an hour more.
-    expect(removedTtlSeconds(ctx.config.feedTtlSeconds)).toBeGreaterThanOrEqual(3600 + 3600);
-    const ttl = await raw?.().ttl(removedKey(post.id));
-    expect(ttl).toBeGreaterThan(removedTtlSeconds(ctx.config.feedTtlSeconds) - 5);
+    expect(tombstoneTtlSeconds(ctx.config.feedTtlSeconds)).toBeGreaterThanOrEqual(3600 + 3600);
+    const ttl = await raw?.().ttl(tombstoneKey(post.id));
+    expect(ttl).toBeGreaterThan(tombstoneTtlSeconds(ctx.config.feedTtlSeconds) - 5);
     expect((await publish(signed)).status).toBe(410);
   });
 
@@ -153,7 +153,7 @@ describe.each(cases)("removals stick: $name", ({ create, raw, reset }) => {
     const signed = await upload();
     const post: Post = await (await publish(signed)).json();
     await feedItem.DELETE(jsonRequest(`/api/feed/${post.id}`, "DELETE", undefined, token));
-    await raw?.().set(removedKey(post.id), "1", "EX", 60); // what tombstones held before they named their media
+    await raw?.().set(tombstoneKey(post.id), "1", "EX", 60); // what tombstones held before they named their media
     server.use(http.delete(/\/resources\//, () => HttpResponse.json({}, { status: 500 })));
     const response = await takedown(post.id, "?media=delete");
     expect(response.status).toBe(409);

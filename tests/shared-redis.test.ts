@@ -76,7 +76,7 @@ it("leaves unrelated keys byte-for-byte and TTL-for-TTL unchanged through postin
 
   await new Promise((resolve) => setTimeout(resolve, 2200)); // posts and index expire
   ctx.clock.now = Date.now();
-  const afterExpiry = await (await feed.GET(jsonRequest("/api/feed", "GET"))).json(); // heals: SCAN over everything
+  const afterExpiry = await (await feed.GET(jsonRequest("/api/feed", "GET"))).json(); // rebuilds: SCAN over everything
   expect(afterExpiry.items).toEqual([]);
 
   expect(await snapshot()).toEqual(before);

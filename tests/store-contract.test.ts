@@ -1,7 +1,7 @@
 // One contract for every FeedStore adapter: in-process, TCP Redis (ioredis), Upstash REST and Redis Cluster, the last
 // three on real servers started for this file. Reading pages and rebuilding the index run in feed-read-contract.
 import { beforeEach, describe, expect, it } from "vitest";
-import { HEALED_MARKER, INDEX_KEY, indexTtlSeconds, postKey, removedKey } from "../lib/feed/keys.js";
+import { INDEX_KEY, indexTtlSeconds, postKey, REBUILT_MARKER, tombstoneKey } from "../lib/feed/keys.js";
 import type { FeedStore } from "../lib/store/feed-store.js";
 import { MemoryStore } from "../lib/store/memory-store.js";
 import { type StoreCase, useRedisStoreCases } from "./support/redis-adapters.js";
@@ -15,7 +15,7 @@ const cases: StoreCase[] = [
 const indexQuery = (minScore: number, extra: { below?: number; limit?: number } = {}) => ({
   indexKey: INDEX_KEY,
   markerKey: INDEX_KEY,
-  marker: HEALED_MARKER,
+  marker: REBUILT_MARKER,
   minScore,
   limit: 10,
   ...extra,
@@ -66,14 +66,14 @@ describe.each(cases)("FeedStore contract: $name", ({ create, raw, reset }) => {
     expect(await publish(store, a)).toEqual({ status: "removed" });
     expect(await store.getValues([postKey(a.id)])).toEqual([null]);
     if (raw) {
-      expect(await raw().ttl(removedKey(a.id))).toBeGreaterThan(TTL - 3);
-      expect(await raw().ttl(removedKey(a.id))).toBeLessThanOrEqual(TTL);
+      expect(await raw().ttl(tombstoneKey(a.id))).toBeGreaterThan(TTL - 3);
+      expect(await raw().ttl(tombstoneKey(a.id))).toBeLessThanOrEqual(TTL);
     }
   });
 
-  it("refuses to publish an upload an admin marked removed before it was ever posted", async () => {
+  it("refuses to publish an upload an admin tombstoned before it was ever posted", async () => {
     const [never, other] = [makePost(Date.now()), makePost(Date.now())];
-    await store.markRemoved([cleanupTombstone(never.id)], TTL);
+    await store.writeTombstones([cleanupTombstone(never.id)], TTL);
     expect(await publish(store, never)).toEqual({ status: "removed" });
     expect(await publish(store, other)).toEqual({ status: "created" });
     expect(await store.getValues([postKey(never.id), postKey(other.id)])).toEqual([null, JSON.stringify(other)]);

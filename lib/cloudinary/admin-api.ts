@@ -68,13 +68,13 @@ const ResourceSchema = z
 const ListSchema = z.object({ resources: z.array(ResourceSchema), next_cursor: z.string().nullish() });
 const DeleteSchema = z.object({ deleted: z.record(z.string(), z.string()) });
 
-export interface AdminDeps {
+export interface CloudinaryAdminOptions {
   fetch?: typeof fetch;
   now?: () => number;
   timeoutMs?: number;
 }
 
-export function createCloudinaryAdmin(media: MediaConfig, deps: AdminDeps = {}): CloudinaryAdmin {
+export function createCloudinaryAdmin(media: MediaConfig, deps: CloudinaryAdminOptions = {}): CloudinaryAdmin {
   // Resolved per call, so a fetch patched after start-up (msw in tests) is the one used.
   const send = deps.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const now = deps.now ?? Date.now;

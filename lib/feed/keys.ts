@@ -17,8 +17,9 @@ export const VERSION_KEY = "{feed}:version";
 export const authorKey = (author: string): string => `{feed}:author:${author}`;
 /** The name the indexes give a user: their uploads' owner segment, `u<16 hex digits of sha256(userId)>`. */
 export const authorOf = (userId: string): string => ownerSegment(userId);
-// Present once the index has been checked against the `feed:*` keys; score 0 keeps it out of every page.
-export const HEALED_MARKER = "!healed";
+// Present once the index has been checked against the `feed:*` keys (by a rebuild); score 0 keeps it out of every page.
+// The stored member keeps its first spelling, so indexes in existing databases stay complete without a rebuild.
+export const REBUILT_MARKER = "!healed";
 // The rebuild of a lost index: who holds it (a lease), where its walk stopped, and the index it is building.
 export const REBUILD_LOCK_KEY = "{feed}:rebuild:lock";
 export const REBUILD_CURSOR_KEY = "{feed}:rebuild:cursor";
@@ -41,21 +42,21 @@ export const MAX_POST_BYTES = 16 * 1024;
  * Says that the upload behind post `id` may never be published again (its post was deleted, or its media cleaned up).
  * The hash tag is the post key itself, so this key lives in `feed:<id>`'s hash slot and one script can check both.
  */
-export const removedKey = (id: string): string => `{${postKey(id)}}:removed`;
+export const tombstoneKey = (id: string): string => `{${postKey(id)}}:removed`;
 
 /** What a tombstone holds: the upload's media, so a takedown can still delete it after the post is gone. */
-export interface RemovedMedia {
+export interface TombstoneMedia {
   publicId: string;
-  /** Unknown when the media was marked before its type was looked up (a cleanup). */
+  /** Unknown when the tombstone was written before the type was looked up (a cleanup). */
   mediaType?: MediaType;
 }
 
-export const tombstoneValue = (media: RemovedMedia): string => JSON.stringify(media);
+export const tombstoneValue = (media: TombstoneMedia): string => JSON.stringify(media);
 
 /** The media a tombstone names, or null for one that names none (written before tombstones held it). */
-export function parseTombstone(value: unknown): RemovedMedia | null {
+export function parseTombstone(value: unknown): TombstoneMedia | null {
   try {
-    const data = JSON.parse(String(value)) as Partial<RemovedMedia>;
+    const data = JSON.parse(String(value)) as Partial<TombstoneMedia>;
     if (typeof data?.publicId !== "string") return null;
     const mediaType = MediaTypeSchema.safeParse(data.mediaType);
     return { publicId: data.publicId, ...(mediaType.success ? { mediaType: mediaType.data } : {}) };
@@ -97,7 +98,7 @@ export function postWrite(post: Post, ttlSeconds: number, nowMs: number): PostWr
     ...listingOf(post.userId),
     id: post.id,
     key: postKey(post.id),
-    removedKey: removedKey(post.id),
+    tombstoneKey: tombstoneKey(post.id),
     value: JSON.stringify(post),
     ttlSeconds,
     indexTtlSeconds: indexTtlSeconds(ttlSeconds),
@@ -106,18 +107,18 @@ export function postWrite(post: Post, ttlSeconds: number, nowMs: number): PostWr
   };
 }
 
-/** The store's removal of a post: its tombstone names the media, for `removedTtlSeconds`. */
+/** The store's removal of a post: its tombstone names the media, for `tombstoneTtlSeconds`. */
 export function postRemoval(
   post: Post,
-  times: { removedTtlSeconds: number; ttlSeconds: number; nowMs: number },
+  times: { tombstoneTtlSeconds: number; ttlSeconds: number; nowMs: number },
 ): PostRemoval {
   return {
     ...listingOf(post.userId),
     id: post.id,
     key: postKey(post.id),
-    removedKey: removedKey(post.id),
+    tombstoneKey: tombstoneKey(post.id),
     tombstone: tombstoneValue({ publicId: post.cloudinaryPublicId, mediaType: post.mediaType }),
-    removedTtlSeconds: times.removedTtlSeconds,
+    tombstoneTtlSeconds: times.tombstoneTtlSeconds,
     indexTtlSeconds: indexTtlSeconds(times.ttlSeconds),
     nowMs: times.nowMs,
   };
@@ -135,7 +136,7 @@ export function rebuildLease(
     indexKey: INDEX_KEY,
     peopleKey: PEOPLE_KEY,
     versionKey: VERSION_KEY,
-    marker: HEALED_MARKER,
+    marker: REBUILT_MARKER,
     token,
     leaseMs: times.leaseMs,
     stateTtlSeconds: times.stateTtlSeconds,

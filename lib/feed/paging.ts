@@ -3,7 +3,7 @@
 
 import { type FeedStore, type IndexEntry, type IndexQuery, type IndexRead, newestFirst } from "../store/feed-store.js";
 import { withinMs } from "../store/guard.js";
-import { HEALED_MARKER, INDEX_KEY, REBUILD_INDEX_KEY, VERSION_KEY } from "./keys.js";
+import { INDEX_KEY, REBUILD_INDEX_KEY, REBUILT_MARKER, VERSION_KEY } from "./keys.js";
 import { decodeCursor, encodeCursor } from "./page-cursor.js";
 import { type RebuildDeps, tryRebuildIndex } from "./rebuild.js";
 
@@ -80,7 +80,7 @@ async function fillPage<T>(
 ): Promise<Paged<T>> {
   const ttlMs = deps.ttlSeconds * 1000;
   const minScore = deps.now() - ttlMs;
-  const indexQuery = { indexKey: source.indexKey, markerKey: INDEX_KEY, marker: HEALED_MARKER, minScore };
+  const indexQuery = { indexKey: source.indexKey, markerKey: INDEX_KEY, marker: REBUILT_MARKER, minScore };
   const taken: Taken<T> = { items: [], bytes: 0, full: false, changesAt: Number.POSITIVE_INFINITY };
   let position = after;
   let want = limit + OVERFETCH;

@@ -20,7 +20,7 @@ export interface FeedDeps extends PageDeps {
  * upload new versions for the signature's lifetime, and createPost accepts a version for min(1 h, TTL) after that
  * upload; the removal comes after the signing, so counting both from the removal covers every version.
  */
-export const removedTtlSeconds = (ttlSeconds: number): number =>
+export const tombstoneTtlSeconds = (ttlSeconds: number): number =>
   SIGNATURE_LIFETIME_SECONDS + Math.min(MAX_UPLOAD_AGE_SECONDS, ttlSeconds) + CLOCK_SLACK_SECONDS;
 
 export function signUpload(mediaType: MediaType, identity: Identity, deps: FeedDeps): UploadSignature {
@@ -70,19 +70,19 @@ export async function deletePost(id: string, identity: Identity, deps: FeedDeps)
   const post = parsePost(value);
   if (!post) throw new HttpError("not_found");
   if (post.userId !== identity.userId) throw new HttpError("forbidden", "Only the author can delete this post.");
-  await removeForGood(post, deps);
+  await removePost(post, deps);
 }
 
 /**
  * Removes a post (its author's delete, or a takedown) and keeps its upload from ever being published again. The
  * tombstone names the media, which stays on Cloudinary, so a takedown can still delete it once the post is gone.
  */
-export function removeForGood(
+export function removePost(
   post: Post,
   deps: { store: Pick<FeedStore, "removePost">; ttlSeconds: number; now: () => number },
 ): Promise<void> {
   const times = {
-    removedTtlSeconds: removedTtlSeconds(deps.ttlSeconds),
+    tombstoneTtlSeconds: tombstoneTtlSeconds(deps.ttlSeconds),
     ttlSeconds: deps.ttlSeconds,
     nowMs: deps.now(),
   };

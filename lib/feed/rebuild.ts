@@ -19,7 +19,7 @@ const VALUES_PER_READ = 250;
 export interface RebuildDeps {
   store: FeedStore;
   ttlSeconds: number;
-  /** Each Redis call's limit: the lease covers a slice plus one slow step, so only a dead healer is taken over. */
+  /** Each Redis call's limit: the lease covers a slice plus one slow step, so only a dead rebuild is taken over. */
   redisTimeoutMs: number;
   sliceMs?: number;
 }

@@ -265,7 +265,7 @@ export function readIndexCall(query: IndexQuery): ScriptCall {
 
 /** With the index (one Redis), post and entries are written in one atomic step; without, only the post and tombstone. */
 export function publishCall(write: PostWrite, deadline: string, withIndex: boolean): ScriptCall {
-  const post = { keys: [write.key, write.removedKey], args: [write.value, String(write.ttlSeconds), deadline] };
+  const post = { keys: [write.key, write.tombstoneKey], args: [write.value, String(write.ttlSeconds), deadline] };
   if (!withIndex) return { script: PUBLISH_POST, ...post };
   const index = indexCall(write);
   return { script: PUBLISH_POST, keys: [...post.keys, ...index.keys], args: [...post.args, ...index.args] };
@@ -295,8 +295,8 @@ export function removeCall(removal: PostRemoval): ScriptCall {
   const unindex = unindexCall(removal);
   return {
     script: REMOVE_POST,
-    keys: [...unindex.keys, removal.removedKey, removal.key],
-    args: [...unindex.args, removal.tombstone, String(removal.removedTtlSeconds)],
+    keys: [...unindex.keys, removal.tombstoneKey, removal.key],
+    args: [...unindex.args, removal.tombstone, String(removal.tombstoneTtlSeconds)],
   };
 }
 

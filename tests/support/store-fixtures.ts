@@ -4,7 +4,7 @@ import {
   listingOf,
   postRemoval,
   postWrite,
-  removedKey,
+  tombstoneKey,
   tombstoneValue,
 } from "../../lib/feed/keys.js";
 import type { Post } from "../../lib/schemas.js";
@@ -49,7 +49,7 @@ export async function publish(store: FeedStore, post: Post, options: Parameters<
 
 /** The feed's own removal of `post`, or with an index key standing for a lost index (as writeFor). */
 export function removalFor(post: Post, lost?: string) {
-  const removal = postRemoval(post, { removedTtlSeconds: TTL, ttlSeconds: TTL, nowMs: Date.now() });
+  const removal = postRemoval(post, { tombstoneTtlSeconds: TTL, ttlSeconds: TTL, nowMs: Date.now() });
   return lost === undefined ? removal : { ...removal, ...lostListing(lost) };
 }
 
@@ -60,7 +60,7 @@ function lostListing(lost: string) {
 
 /** A cleanup's tombstone for a post id that was never published. */
 export const cleanupTombstone = (id: string) => ({
-  key: removedKey(id),
+  key: tombstoneKey(id),
   value: tombstoneValue({ publicId: `feed/u1/${id}` }),
 });
 
