@@ -104,12 +104,16 @@ export const TakedownQuerySchema = z.object({
   media: z.enum(["delete", "keep"], "must be delete or keep (the default).").default("keep"),
 });
 
-export const FeedPageSchema = z.object({
-  items: z.array(PostSchema),
-  nextCursor: z.string().nullable(),
-  /** How long a post lives (FEED_TTL_SECONDS), so clients count down and word lifetimes from the server itself. */
-  ttlSeconds: z.number().int().positive(),
-});
+/** A page of one of the feed's reads: its items, where the next page starts, and how long a post lives. */
+const pageSchemaOf = <Item extends z.ZodType>(item: Item) =>
+  z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable(),
+    /** How long a post lives (FEED_TTL_SECONDS), so clients count down and word lifetimes from the server itself. */
+    ttlSeconds: z.number().int().positive(),
+  });
+
+export const FeedPageSchema = pageSchemaOf(PostSchema);
 export type FeedPage = z.infer<typeof FeedPageSchema>;
 
 /** One person with live posts, as GET /api/feed/people lists them: their newest post stands for them in a tray. */
@@ -121,11 +125,7 @@ export const PersonSchema = z.object({
 });
 export type Person = z.infer<typeof PersonSchema>;
 
-export const PeoplePageSchema = z.object({
-  items: z.array(PersonSchema),
-  nextCursor: z.string().nullable(),
-  ttlSeconds: z.number().int().positive(),
-});
+export const PeoplePageSchema = pageSchemaOf(PersonSchema);
 export type PeoplePage = z.infer<typeof PeoplePageSchema>;
 
 export const ErrorBodySchema = z.object({
