@@ -1,18 +1,16 @@
-// The admin endpoints on a real redis-server (ioredis and Upstash REST): moderation takedowns, and cleanup keeping
-// deleted media from ever being posted; msw stands in for Cloudinary's Admin API.
-import { http, passthrough } from "msw";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as cleanupRoute from "../../api/admin/media-cleanup.js";
 import * as takedownRoute from "../../api/admin/posts/[id].js";
 import * as feed from "../../api/feed/index.js";
 import { tombstoneKey } from "../../lib/feed/keys.js";
 import type { MediaType, Post } from "../../lib/schemas.js";
-import { createFakeCloudinary, type FakeCloudinary } from "../support/fake-cloudinary-admin.js";
+import { adminAppOn } from "../support/admin-on-redis.js";
+import type { FakeCloudinary } from "../support/fake-cloudinary-admin.js";
+import { ADMIN_TOKEN } from "../support/media-cleanup-fixtures.js";
 import { useMswServer } from "../support/msw-server.js";
 import { useRedisAdapters } from "../support/redis-adapters.js";
 import { jsonRequest, signedUpload, tokenFor, useTestApp } from "../support/test-app.js";
 
-const ADMIN_TOKEN = "admin-token-0123456789-abcdefghijklmnop";
 const server = useMswServer();
 const redis = useRedisAdapters(2000);
 
@@ -24,14 +22,7 @@ describe.each(redis.adapters)("admin takedown: %s", (_name, createStore) => {
 
   beforeEach(async () => {
     await redis.server().client.flushdb();
-    ctx = useTestApp({ ADMIN_TOKEN, RATE_LIMIT: "off" }, { store: createStore() });
-    ctx.clock.now = Date.now();
-    cloudinary = createFakeCloudinary(ctx.config.media);
-    // The Upstash adapter's REST bridge runs on this machine: its calls are real, only Cloudinary's are stood in for.
-    server.use(
-      ...cloudinary.handlers,
-      http.all(/^http:\/\/127\.0\.0\.1:\d+\//, () => passthrough()),
-    );
+    ({ ctx, cloudinary } = adminAppOn(server, createStore()));
   });
 
   /** Alice posts a photo or a video; its media is on (the stand-in for) Cloudinary. */

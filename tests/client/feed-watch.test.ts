@@ -83,24 +83,15 @@ describe("watch", () => {
 
   it("pauses while the tab is hidden and polls at once when it is shown again", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    let hidden = false;
-    let notify = () => {};
-    const visibility = {
-      hidden: () => hidden,
-      subscribe(listener: () => void) {
-        notify = listener;
-        return () => {};
-      },
-    };
+    const hidden = browserSignal(false);
+    const visibility = { hidden: hidden.read, subscribe: hidden.subscribe };
     const etagsSent = scriptFeed(page('"v1"'));
     const watch = clientFor({ visibility }).watch(() => {}, { intervalMs: 1000 });
     await vi.advanceTimersByTimeAsync(10);
-    hidden = true;
-    notify();
+    hidden.set(true);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(etagsSent).toHaveLength(1);
-    hidden = false;
-    notify();
+    hidden.set(false);
     await vi.advanceTimersByTimeAsync(10);
     watch.stop();
     expect(etagsSent).toEqual([null, '"v1"']);
@@ -124,15 +115,8 @@ describe("watch and the network", () => {
 
   it("says offline as soon as the browser goes offline, polls nothing meanwhile, and polls at once when back", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    let online = true;
-    let notify = () => {};
-    const connectivity = {
-      online: () => online,
-      subscribe(listener: () => void) {
-        notify = listener;
-        return () => {};
-      },
-    };
+    const online = browserSignal(true);
+    const connectivity = { online: online.read, subscribe: online.subscribe };
     let polls = 0;
     server.use(
       http.get(`${API}/api/feed`, () => {
@@ -146,13 +130,11 @@ describe("watch and the network", () => {
       onStatus: (s) => statuses.push(s.ok ? "ok" : s.error.code),
     });
     await vi.advanceTimersByTimeAsync(10);
-    online = false;
-    notify();
+    online.set(false);
     expect(statuses).toEqual(["ok", "offline"]);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(polls).toBe(1);
-    online = true;
-    notify();
+    online.set(true);
     await vi.advanceTimersByTimeAsync(10);
     watch.stop();
     expect([polls, statuses.at(-1)]).toEqual([2, "ok"]);
@@ -180,3 +162,20 @@ describe("watch and the network", () => {
     expect(statuses).toEqual(["ok", "unauthorized"]);
   });
 });
+
+/** A browser signal the test flips (a tab's visibility, the connection): its value, and a listener told of a change. */
+function browserSignal(initial: boolean) {
+  let value = initial;
+  let notify = () => {};
+  return {
+    read: () => value,
+    subscribe(listener: () => void) {
+      notify = listener;
+      return () => {};
+    },
+    set(next: boolean) {
+      value = next;
+      notify();
+    },
+  };
+}

@@ -8,10 +8,10 @@ import * as people from "../../api/feed/people.js";
 import { authorKey, authorOf, INDEX_KEY, indexTtlSeconds, PEOPLE_KEY } from "../../lib/feed/keys.js";
 import type { Person, Post } from "../../lib/schemas.js";
 import { MemoryStore } from "../../lib/store/memory-store.js";
+import { ADMIN_TOKEN } from "../support/media-cleanup-fixtures.js";
 import { type StoreCase, useRedisStoreCases } from "../support/redis-adapters.js";
 import { jsonRequest, publish, tokenFor, useTestApp } from "../support/test-app.js";
 
-const ADMIN_TOKEN = "admin-token-0123456789-abcdefghijklmnop";
 const TTL_SECONDS = 3600;
 const cases: StoreCase[] = [
   { name: "in-process", create: () => new MemoryStore(), raw: null, reset: async () => {} },

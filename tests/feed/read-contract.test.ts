@@ -15,7 +15,16 @@ import type { Post } from "../../lib/schemas.js";
 import type { FeedStore } from "../../lib/store/feed-store.js";
 import { MemoryStore } from "../../lib/store/memory-store.js";
 import { type StoreCase, useRedisStoreCases } from "../support/redis-adapters.js";
-import { entryOf, makePost, publish, rebuildLease, removalFor, sleep, TTL } from "../support/store-fixtures.js";
+import {
+  entryOf,
+  indexQuery,
+  makePost,
+  publish,
+  rebuildLease,
+  removalFor,
+  sleep,
+  TTL,
+} from "../support/store-fixtures.js";
 
 const redisCases = useRedisStoreCases(2000);
 const cases: StoreCase[] = [
@@ -101,13 +110,7 @@ describe.each(cases)("reading the feed: $name", ({ create, raw, reset }) => {
     const read = await readPage({ limit: 10 }, deps());
     expect(read.complete).toBe(true);
     expect(read.page.items.map((p) => p.id)).toEqual([posts[1].id, posts[0].id]);
-    const index = await store.readIndex({
-      indexKey: INDEX_KEY,
-      markerKey: INDEX_KEY,
-      marker: REBUILT_MARKER,
-      minScore: 1,
-      limit: 10,
-    });
+    const index = await store.readIndex(indexQuery(1));
     expect(index.markerPresent).toBe(true);
     if (raw) {
       expect(await raw().exists(REBUILD_LOCK_KEY, REBUILD_CURSOR_KEY, REBUILD_INDEX_KEY)).toBe(0);
@@ -159,13 +162,7 @@ describe.each(cases)("reading the feed: $name", ({ create, raw, reset }) => {
       }),
     ).toBe(false);
     expect(await store.finishRebuild(stale, { entries: [ghost], fresh: true, nowMs: Date.now() })).toBe(false);
-    const index = await store.readIndex({
-      indexKey: INDEX_KEY,
-      markerKey: INDEX_KEY,
-      marker: REBUILT_MARKER,
-      minScore: 0,
-      limit: 10,
-    });
+    const index = await store.readIndex(indexQuery(0));
     expect(index).toEqual({ entries: [], ties: [], markerPresent: false });
     expect((await store.claimRebuild(rebuildLease("a-third-reader", 1000))).cursor).toBeNull();
     if (raw) {
@@ -185,16 +182,22 @@ describe.each(redisCases)("rebuilding a lost index over a large keyspace: $name"
     return raw();
   };
 
+  /** `count` posts written while the index was lost, among 60,000 keys of other code: a walk of several slices. */
+  const loseIndexAmong60kKeys = async (count: number): Promise<Post[]> => {
+    const now = Date.now();
+    const posts = Array.from({ length: count }, (_, i) => makePost(now - i));
+    for (const post of posts) await publish(store, post, { indexKey: "some-lost-index" });
+    await fillUnrelatedKeys(redis(), 60_000);
+    return posts;
+  };
+
   beforeEach(async () => {
     await reset();
     store = create();
   });
 
   it("walks a large keyspace in bounded slices that resume where the last one stopped", async () => {
-    const now = Date.now();
-    const posts = Array.from({ length: 5 }, (_, i) => makePost(now - i));
-    for (const post of posts) await publish(store, post, { indexKey: "some-lost-index" });
-    await fillUnrelatedKeys(redis(), 60_000);
+    const posts = await loseIndexAmong60kKeys(5);
     let slices = 0;
     let complete = false;
     while (!complete && slices < 200) {
@@ -204,13 +207,7 @@ describe.each(redisCases)("rebuilding a lost index over a large keyspace: $name"
       if (complete) break;
       expect(await redis().get(REBUILD_CURSOR_KEY)).not.toBeNull();
       expect(await redis().exists(REBUILD_LOCK_KEY)).toBe(0); // released for the next reader, not left to lapse
-      const index = await store.readIndex({
-        indexKey: INDEX_KEY,
-        markerKey: INDEX_KEY,
-        marker: REBUILT_MARKER,
-        minScore: 0,
-        limit: 10,
-      });
+      const index = await store.readIndex(indexQuery(0));
       expect(index.markerPresent).toBe(false);
     }
     expect(complete).toBe(true);
@@ -255,10 +252,7 @@ describe.each(redisCases)("rebuilding a lost index over a large keyspace: $name"
   });
 
   it("walks again from the start when its side index is lost mid-walk, instead of finishing short", async () => {
-    const now = Date.now();
-    const posts = Array.from({ length: 40 }, (_, i) => makePost(now - i));
-    for (const post of posts) await publish(store, post, { indexKey: "some-lost-index" });
-    await fillUnrelatedKeys(redis(), 60_000);
+    const posts = await loseIndexAmong60kKeys(40);
     // Slices until the side index holds some of the walk's finds (the marker, and at least one post).
     let slices = 0;
     while ((await redis().zcard(REBUILD_INDEX_KEY)) < 2 && slices < 50) {

@@ -1,7 +1,7 @@
 // Removals that stick, on real Redis (one node through ioredis and Upstash REST, and a 3-master cluster): a cleanup
 // racing a publish, takedowns of posts their authors already removed, re-uploads of removed uploads, and refused
 // publishes that would leave ghosts in the index. msw stands in for Cloudinary's Admin API.
-import { HttpResponse, http, passthrough } from "msw";
+import { HttpResponse, http } from "msw";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as cleanupRoute from "../../api/admin/media-cleanup.js";
 import * as takedownRoute from "../../api/admin/posts/[id].js";
@@ -10,12 +10,13 @@ import * as feed from "../../api/feed/index.js";
 import { INDEX_KEY, postKey, tombstoneKey } from "../../lib/feed/keys.js";
 import { tombstoneTtlSeconds } from "../../lib/feed/posts.js";
 import type { Post } from "../../lib/schemas.js";
-import { createFakeCloudinary, type FakeCloudinary } from "../support/fake-cloudinary-admin.js";
+import { adminAppOn } from "../support/admin-on-redis.js";
+import type { FakeCloudinary } from "../support/fake-cloudinary-admin.js";
+import { ADMIN_TOKEN } from "../support/media-cleanup-fixtures.js";
 import { useMswServer } from "../support/msw-server.js";
 import { useRedisStoreCases } from "../support/redis-adapters.js";
-import { jsonRequest, signedUpload, tokenFor, useTestApp } from "../support/test-app.js";
+import { jsonRequest, signedUpload, tokenFor, type useTestApp } from "../support/test-app.js";
 
-const ADMIN_TOKEN = "admin-token-0123456789-abcdefghijklmnop";
 const server = useMswServer();
 const cases = useRedisStoreCases(2000);
 
@@ -28,13 +29,7 @@ describe.each(cases)("removals stick: $name", ({ create, raw, reset }) => {
 
   beforeEach(async () => {
     await reset();
-    ctx = useTestApp({ ADMIN_TOKEN, RATE_LIMIT: "off" }, { store: create() });
-    ctx.clock.now = Date.now();
-    cloudinary = createFakeCloudinary(ctx.config.media);
-    server.use(
-      ...cloudinary.handlers,
-      http.all(/^http:\/\/127\.0\.0\.1:\d+\//, () => passthrough()),
-    );
+    ({ ctx, cloudinary } = adminAppOn(server, create()));
     token = await tokenFor("alice");
   });
 
@@ -45,6 +40,16 @@ describe.each(cases)("removals stick: $name", ({ create, raw, reset }) => {
     cleanupRoute.POST(jsonRequest("/api/admin/media-cleanup", "POST", { publicIds, dryRun: false }, ADMIN_TOKEN));
   const takedown = (id: string, query = "") =>
     takedownRoute.DELETE(jsonRequest(`/api/admin/posts/${id}${query}`, "DELETE", undefined, ADMIN_TOKEN));
+  /** Five live posts a millisecond apart; their ids as the first page lists them, newest first. */
+  const postFive = async (): Promise<string[]> => {
+    const live: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const post: Post = await (await publish(await upload())).json();
+      live.unshift(post.id);
+      ctx.clock.now += 1;
+    }
+    return live;
+  };
   const page = async (limit: number): Promise<string[]> =>
     (await (await feed.GET(jsonRequest(`/api/feed?limit=${limit}`, "GET"))).json()).items.map((p: Post) => p.id);
   const idOf = (publicId: string) => publicId.split("/").pop() as string;
@@ -113,12 +118,7 @@ describe.each(cases)("removals stick: $name", ({ create, raw, reset }) => {
   });
 
   it("leaves no index entry for a refused publish: 30 attempts of removed uploads keep the first page full", async () => {
-    const live: string[] = [];
-    for (let i = 0; i < 5; i += 1) {
-      const post: Post = await (await publish(await upload())).json();
-      live.unshift(post.id);
-      ctx.clock.now += 1;
-    }
+    const live = await postFive();
     const removed = await upload();
     const gone: Post = await (await publish(removed)).json();
     await feedItem.DELETE(jsonRequest(`/api/feed/${gone.id}`, "DELETE", undefined, token));
@@ -131,12 +131,7 @@ describe.each(cases)("removals stick: $name", ({ create, raw, reset }) => {
   });
 
   it("fills the first page past stale index entries whose posts are gone, however many come first", async () => {
-    const live: string[] = [];
-    for (let i = 0; i < 5; i += 1) {
-      const post: Post = await (await publish(await upload())).json();
-      live.unshift(post.id);
-      ctx.clock.now += 1;
-    }
+    const live = await postFive();
     // Entries newer than every live post, with no post behind them (a write that failed half-way, say).
     const ghosts = Array.from({ length: 60 }, (_, i) => [
       ctx.clock.now + 1000 + i,

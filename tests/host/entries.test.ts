@@ -3,24 +3,14 @@
 import { createServer, type Server } from "node:http";
 import { Redis as UpstashRedis } from "@upstash/redis";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createFeed } from "../../lib/host/index.js";
 import { createRouteHandlers } from "../../lib/host/next.js";
 import { createRequestListener, type RequestListener } from "../../lib/host/node.js";
-import { type RedisServer, startRedisServer } from "../support/redis-server.js";
+import { useRedisWithBridge } from "../support/redis-adapters.js";
 import { cloudinaryUploadFor, jsonRequest, TEST_ENV, tokenFor } from "../support/test-app.js";
-import { startUpstashBridge, type UpstashBridge } from "../support/upstash-bridge.js";
 
-let redis: RedisServer;
-let bridge: UpstashBridge;
-beforeAll(async () => {
-  redis = await startRedisServer();
-  bridge = await startUpstashBridge(redis.url);
-});
-afterAll(async () => {
-  await bridge?.close();
-  await redis?.stop();
-});
+const servers = useRedisWithBridge();
 
 async function publishVia(fetch: (request: Request) => Promise<Response>, userId: string) {
   const token = await tokenFor(userId);
@@ -32,12 +22,12 @@ async function publishVia(fetch: (request: Request) => Promise<Response>, userId
 
 describe("the host's own Redis client", () => {
   it("stores posts through the host's ioredis client, byte for byte the post's JSON under feed:<id>", async () => {
-    const client = new Redis(redis.url);
+    const client = new Redis(servers.server().url);
     const feed = createFeed({ env: TEST_ENV, redis: client });
     const { first, again } = await publishVia(feed.fetch, "ioredis-user");
     expect([first.status, again.status]).toEqual([201, 200]);
     const post = await first.json();
-    expect(await redis.client.get(`feed:${post.id}`)).toBe(JSON.stringify(post));
+    expect(await servers.server().client.get(`feed:${post.id}`)).toBe(JSON.stringify(post));
     const page = await (await feed.fetch(new Request("http://localhost/api/feed?author=ioredis-user"))).json();
     expect(page.items).toEqual([post]);
     // The host's client is still the host's: its own commands work as before.
@@ -46,13 +36,13 @@ describe("the host's own Redis client", () => {
   });
 
   it("reads raw values through a host's @upstash/redis client made with its defaults (auto-pipelining, JSON parsing)", async () => {
-    const client = new UpstashRedis({ url: bridge.url, token: bridge.token });
+    const client = new UpstashRedis({ url: servers.bridge().url, token: servers.bridge().token });
     const feed = createFeed({ env: TEST_ENV, redis: client });
     const { first, again } = await publishVia(feed.fetch, "upstash-user");
     expect([first.status, again.status]).toEqual([201, 200]);
     const post = await first.json();
     expect(await again.json()).toEqual(post);
-    expect(await redis.client.get(`feed:${post.id}`)).toBe(JSON.stringify(post));
+    expect(await servers.server().client.get(`feed:${post.id}`)).toBe(JSON.stringify(post));
     const page = await (await feed.fetch(new Request("http://localhost/api/feed?author=upstash-user"))).json();
     expect(page.items).toEqual([post]);
     // The host's own client keeps its own behaviour (it still parses JSON values).
@@ -61,7 +51,7 @@ describe("the host's own Redis client", () => {
 
   it("refuses a client that prefixes keys, naming why, since the feed's keys are always feed:<id>", async () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
-    const client = new Redis(redis.url, { keyPrefix: "app:", lazyConnect: true });
+    const client = new Redis(servers.server().url, { keyPrefix: "app:", lazyConnect: true });
     const response = await createFeed({ env: TEST_ENV, redis: client }).fetch(new Request("http://localhost/api/feed"));
     expect(response.status).toBe(500);
     expect(errors.mock.calls.join("\n")).toContain("without keyPrefix");

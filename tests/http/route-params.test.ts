@@ -4,9 +4,8 @@ import * as takedownRoute from "../../api/admin/posts/[id].js";
 import * as feedItem from "../../api/feed/[id].js";
 import * as feed from "../../api/feed/index.js";
 import type { Post } from "../../lib/schemas.js";
+import { ADMIN_TOKEN } from "../support/media-cleanup-fixtures.js";
 import { jsonRequest, publish, tokenFor, useTestApp } from "../support/test-app.js";
-
-const ADMIN_TOKEN = "admin-token-0123456789-abcdefghijklmnop";
 
 let ctx: ReturnType<typeof useTestApp>;
 let first: Post;

@@ -1,25 +1,25 @@
 // One contract for every FeedStore adapter: in-process, TCP Redis (ioredis), Upstash REST and Redis Cluster, the last
 // three on real servers started for this file. Reading pages and rebuilding the index run in feed-read-contract.
 import { beforeEach, describe, expect, it } from "vitest";
-import { INDEX_KEY, indexTtlSeconds, postKey, REBUILT_MARKER, tombstoneKey } from "../../lib/feed/keys.js";
+import { INDEX_KEY, indexTtlSeconds, postKey, tombstoneKey } from "../../lib/feed/keys.js";
 import type { FeedStore } from "../../lib/store/feed-store.js";
 import { MemoryStore } from "../../lib/store/memory-store.js";
 import { type StoreCase, useRedisStoreCases } from "../support/redis-adapters.js";
-import { cleanupTombstone, makePost, publish, removalFor, sleep, TTL, writeFor } from "../support/store-fixtures.js";
+import {
+  cleanupTombstone,
+  indexQuery,
+  makePost,
+  publish,
+  removalFor,
+  sleep,
+  TTL,
+  writeFor,
+} from "../support/store-fixtures.js";
 
 const cases: StoreCase[] = [
   { name: "in-process", create: () => new MemoryStore(), raw: null, reset: async () => {} },
   ...useRedisStoreCases(2000),
 ];
-
-const indexQuery = (minScore: number, extra: { below?: number; limit?: number } = {}) => ({
-  indexKey: INDEX_KEY,
-  markerKey: INDEX_KEY,
-  marker: REBUILT_MARKER,
-  minScore,
-  limit: 10,
-  ...extra,
-});
 
 describe.each(cases)("FeedStore contract: $name", ({ create, raw, reset }) => {
   let store: FeedStore;

@@ -1,14 +1,16 @@
 // Posts and store writes for the store contract tests: the same keys and TTLs the feed itself uses.
 import {
   rebuildLease as feedRebuildLease,
+  INDEX_KEY,
   listingOf,
   postRemoval,
   postWrite,
+  REBUILT_MARKER,
   tombstoneKey,
   tombstoneValue,
 } from "../../lib/feed/keys.js";
 import type { Post } from "../../lib/schemas.js";
-import type { FeedStore, PostWrite, RebuildEntry, RebuildLease } from "../../lib/store/feed-store.js";
+import type { FeedStore, IndexQuery, PostWrite, RebuildEntry, RebuildLease } from "../../lib/store/feed-store.js";
 
 export const TTL = 60;
 let counter = 0;
@@ -62,6 +64,16 @@ function lostListing(lost: string) {
 export const cleanupTombstone = (id: string) => ({
   key: tombstoneKey(id),
   value: tombstoneValue({ publicId: `feed/u1/${id}` }),
+});
+
+/** A read of the feed's index from `minScore` up, with the marker check every page makes. */
+export const indexQuery = (minScore: number, extra: { below?: number; limit?: number } = {}): IndexQuery => ({
+  indexKey: INDEX_KEY,
+  markerKey: INDEX_KEY,
+  marker: REBUILT_MARKER,
+  minScore,
+  limit: 10,
+  ...extra,
 });
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
