@@ -11,14 +11,15 @@ export const POST_KEY_PREFIX = "feed:";
 export const INDEX_KEY = "{feed}:index";
 // People: one member per person with live posts, `<author>:<their newest post id>`, scored by that post's time.
 export const PEOPLE_KEY = "{feed}:people";
-// The feed's version: a number bumped after every change a page could show (lib/feed/page-tag.ts), with the indexes' TTL.
+// The feed's version: a number bumped after every change a page could show (lib/feed/page-tag.ts), with the indexes'
+// TTL.
 export const VERSION_KEY = "{feed}:version";
 // Each person's own index, like the feed's, named by the public id's owner segment (no user id in a key).
 export const authorKey = (author: string): string => `{feed}:author:${author}`;
 /** The name the indexes give a user: their uploads' owner segment, `u<16 hex digits of sha256(userId)>`. */
 export const authorOf = (userId: string): string => ownerSegment(userId);
-// Present once the index has been checked against the `feed:*` keys (by a rebuild); score 0 keeps it out of every page.
-// The stored member keeps its first spelling, so indexes in existing databases stay complete without a rebuild.
+// Present once a rebuild has checked the index against the `feed:*` keys; score 0 keeps it out of every page. The
+// stored member keeps its first spelling, so indexes in existing databases stay complete without a rebuild.
 export const REBUILT_MARKER = "!healed";
 // The rebuild of a lost index: who holds it (a lease), where its walk stopped, and the index it is building.
 export const REBUILD_LOCK_KEY = "{feed}:rebuild:lock";
