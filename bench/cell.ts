@@ -1,8 +1,8 @@
 // One cell of the matrix (N live posts among M other keys): reads, the baseline, writes, memory and an index rebuild.
 import type { Cluster, Redis } from "ioredis";
 import * as feed from "../api/feed/index.js";
-import { HEALED_MARKER, INDEX_KEY } from "../lib/feed-keys.js";
-import { encodeCursor } from "../lib/page-cursor.js";
+import { INDEX_KEY, REBUILT_MARKER } from "../lib/feed/keys.js";
+import { encodeCursor } from "../lib/feed/page-cursor.js";
 import type { IndexEntry } from "../lib/store/feed-store.js";
 import { type BenchApp, createAuthor, pageRequest, postShape, signedPostRequest } from "./bench-app.js";
 import { type CountCheck, checkCounts } from "./count-check.js";
@@ -85,11 +85,11 @@ export async function runCell(
   const reads = await checkCounts(sources, "reads", () => measureReads(bench, profile, entries));
   const personReads = await checkCounts(sources, "reads by person", () => measurePersonReads(bench, profile));
   const write = await checkCounts(sources, "writes", () => measureWrites(bench, profile));
-  await target.admin.zrem(INDEX_KEY, HEALED_MARKER);
+  await target.admin.zrem(INDEX_KEY, REBUILT_MARKER);
   const rebuild = await checkCounts(sources, "rebuild", () =>
     measure(() => feed.GET(pageRequest(20)), bench.counter, { samples: 1, warmup: 0, expectStatus: 200 }),
   );
-  const rebuildCompleted = (await target.admin.zscore(INDEX_KEY, HEALED_MARKER)) !== null;
+  const rebuildCompleted = (await target.admin.zscore(INDEX_KEY, REBUILT_MARKER)) !== null;
   return {
     ...cell,
     reads: reads.result,

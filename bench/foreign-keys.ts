@@ -1,6 +1,6 @@
 // A lost index rebuilt among other code's keys under `feed:*`, on one node and on a cluster: time, and process memory.
 import type { Cluster, Redis } from "ioredis";
-import { INDEX_KEY, REBUILD_CURSOR_KEY, REBUILD_INDEX_KEY, REBUILD_LOCK_KEY } from "../lib/feed-keys.js";
+import { INDEX_KEY, REBUILD_CURSOR_KEY, REBUILD_INDEX_KEY, REBUILD_LOCK_KEY } from "../lib/feed/keys.js";
 import { type BenchApp, composeBenchApp, composeClusterBenchApp, postShape } from "./bench-app.js";
 import { startClusterTarget } from "./cluster-target.js";
 import { POST_SHAPED_KEYS, seedForeignKeys } from "./foreign-seed.js";

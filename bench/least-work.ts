@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import type { Redis as UpstashRedis } from "@upstash/redis";
 import type { Redis } from "ioredis";
-import { INDEX_KEY, postKey } from "../lib/feed-keys.js";
+import { INDEX_KEY, postKey } from "../lib/feed/keys.js";
 
 /** The two reads the least-work page needs, on either client. */
 export interface LeastWorkReads {

@@ -88,15 +88,8 @@ const SMOKE: Profile = {
   rebuild: { posts: 200, otherKeys: 20_000, oneWayDelaysMs: [5] },
   foreign: { posts: 100, timelines: [100, 500], userHashes: 50, clusterTimelines: [200] },
   origin: { requests: 200, restRequests: 100, repeats: 2, concurrency: 8, maxSeconds: 5 },
-  traffic: {
-    viewers: 5,
-    pollSeconds: 3,
-    limit: 50,
-    hours: 1,
-    warmupHours: 1,
-    meanPostGapSeconds: 60,
-    deleteShare: 0.05,
-  },
+  // The full day's model, for an hour of five viewers.
+  traffic: { ...FULL.traffic, viewers: 5, hours: 1 },
 };
 
 export interface BenchOptions {

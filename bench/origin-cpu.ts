@@ -1,5 +1,6 @@
 // The origin's CPU per page against the least work that serves the same page: both handlers in child processes of
-// their own, under the same concurrent keep-alive load, in alternating rounds of one run (issue: cost, item 3).
+// their own, under the same concurrent keep-alive load, in alternating rounds of one run, so drift in the machine's
+// speed falls on both alike.
 import { type ChildProcess, fork } from "node:child_process";
 import { startUpstashBridge } from "../tests/support/upstash-bridge.js";
 import { composeBenchApp, postShape } from "./bench-app.js";

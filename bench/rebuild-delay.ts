@@ -1,7 +1,7 @@
 // A lost index rebuilt by successive readers while Redis sits behind an added network delay (a TCP delay proxy).
 import type { Cluster, Redis } from "ioredis";
 import * as feed from "../api/feed/index.js";
-import { INDEX_KEY, REBUILD_CURSOR_KEY, REBUILD_INDEX_KEY, REBUILD_LOCK_KEY } from "../lib/feed-keys.js";
+import { INDEX_KEY, REBUILD_CURSOR_KEY, REBUILD_INDEX_KEY, REBUILD_LOCK_KEY } from "../lib/feed/keys.js";
 import { type BenchApp, composeBenchApp, pageRequest, postShape } from "./bench-app.js";
 import { type CountCheck, checkCounts } from "./count-check.js";
 import { startDelayProxy } from "./delay-proxy.js";

@@ -1,5 +1,5 @@
 // The report's tables for Redis Cluster cells, the rebuild behind a delay, and the counting check of every span.
-import { REBUILD_SLICE_MS } from "../lib/feed-rebuild.js";
+import { REBUILD_SLICE_MS } from "../lib/feed/rebuild.js";
 import { type CellResult, cellName } from "./cell.js";
 import type { ClusterCellResult } from "./cluster-cell.js";
 import { type CountCheck, countsAgree, HOUSEKEEPING_COMMANDS } from "./count-check.js";

@@ -1,5 +1,5 @@
 // The report's table for a rebuild among other code's keys under `feed:*`: time, what it read, and process memory.
-import { MAX_POST_BYTES } from "../lib/feed-keys.js";
+import { MAX_POST_BYTES } from "../lib/feed/keys.js";
 import type { ForeignKeysRun } from "./foreign-keys.js";
 import { TIMELINE_BYTES } from "./foreign-seed.js";
 import { ms, num, row, section } from "./markdown.js";

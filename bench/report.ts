@@ -1,5 +1,5 @@
 // Renders a run as markdown: environment, method and targets, then the data tables.
-import { REBUILD_SLICE_MS } from "../lib/feed-rebuild.js";
+import { REBUILD_SLICE_MS } from "../lib/feed/rebuild.js";
 import type { Environment } from "./environment.js";
 import { header, row } from "./markdown.js";
 import { INCOMPLETE_CACHE_CONTROL } from "./rebuild-delay.js";

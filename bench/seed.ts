@@ -1,8 +1,8 @@
 // Test data: live posts written through the project's own store, and the rest of a chat app's keys, by pipeline.
 import { Cluster, type Redis } from "ioredis";
 import { nanoid } from "nanoid";
-import { postWrite } from "../lib/feed-keys.js";
-import { ownerFolder } from "../lib/public-id.js";
+import { ownerFolder } from "../lib/cloudinary/public-id.js";
+import { postWrite } from "../lib/feed/keys.js";
 import type { Post } from "../lib/schemas.js";
 import type { FeedStore, IndexEntry } from "../lib/store/feed-store.js";
 

@@ -1,6 +1,6 @@
 // A day of traffic on one region: V viewers polling the first page every few seconds through a CDN model, posts and
 // deletes through the real handlers, on a real Redis with a simulated clock. Origin requests and Redis commands are
-// counted for the current cache policy and for the one before it (issue: cost, item 6).
+// counted for the current cache policy and for the one before it, so the policy's saving is measured, not assumed.
 import * as feedItem from "../api/feed/[id].js";
 import * as feed from "../api/feed/index.js";
 import type { Post } from "../lib/schemas.js";
@@ -17,7 +17,7 @@ const START_MS = Date.parse("2026-12-01T00:00:00.000Z");
 const HOUR_MS = 3_600_000;
 const AUTHORS = 20;
 const SEED = 20261201;
-// A page due to change within the second is read as of just after the change (lib/page-answer.ts).
+// A page due to change within the second is read as of just after the change (lib/feed/page-answer.ts).
 const EARLY_MS = 1000;
 
 export interface TrafficRun {

@@ -1,6 +1,6 @@
 // A post's caption in the browser: counted as the server counts it and checked against the same limit, so the
 // counter a page shows, the client's refusal and the server's agree.
-import { MAX_TEXT_CHARS } from "../lib/limits.js";
+import { MAX_TEXT_CHARS } from "../lib/content-limits.js";
 import { FeedClientError } from "./feed-errors.js";
 
 /** Characters as the server counts them (code points), so an emoji counts once. */

@@ -1,7 +1,7 @@
 // The typed browser client for the feed API: post (sign → direct upload with progress → publish), pages of the feed,
 // people and their posts, remove, and watch.
 
-import { DEFAULT_TTL_SECONDS, MAX_MEDIA_BYTES } from "../lib/limits.js";
+import { DEFAULT_TTL_SECONDS, MAX_MEDIA_BYTES } from "../lib/content-limits.js";
 import type { CloudinaryUpload, FeedPage, MediaType, PeoplePage, Post, UploadSignature } from "../lib/schemas.js";
 import { checkCaption } from "./caption.js";
 import { abortedError, errorFromResponse, errorFromStatus, FeedClientError, networkError } from "./feed-errors.js";
@@ -13,7 +13,7 @@ import { expiresAt } from "./time-left.js";
 import { type FormResult, sendForm } from "./upload.js";
 
 // The limits a page checks input against before posting: the same constants the server validates with.
-export { MAX_MEDIA_BYTES, MAX_TEXT_CHARS } from "../lib/limits.js";
+export { MAX_MEDIA_BYTES, MAX_TEXT_CHARS } from "../lib/content-limits.js";
 export type { FeedPage, MediaType, PeoplePage, Person, Post } from "../lib/schemas.js";
 export { captionLength } from "./caption.js";
 export { type ImageSources, imageSources, placeholderSource, type VideoSources, videoSources } from "./delivery.js";

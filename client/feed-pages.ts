@@ -40,7 +40,7 @@ export interface LoadedPosts {
   posts(isLive: (post: Post) => boolean): Post[];
 }
 
-/** The server's order: newest first, ties by id descending (lib/feed-page.ts). */
+/** The server's order: newest first, ties by id descending (lib/feed/paging.ts). */
 export function newestFirst(a: Post, b: Post): number {
   return b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
 }

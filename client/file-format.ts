@@ -1,5 +1,5 @@
 // Recognises the allowed photo and video formats by their first bytes, and names them for people.
-import { ALLOWED_FORMATS } from "../lib/limits.js";
+import { ALLOWED_FORMATS } from "../lib/content-limits.js";
 import type { MediaType } from "../lib/schemas.js";
 
 /** Enough for every signature below, including an ISO BMFF `ftyp` box's first compatible brands. */

@@ -1,15 +1,15 @@
 // Composition root: builds the store, media signer and token verifier from the configuration, once per process.
 import { nanoid } from "nanoid";
-import { type CloudinaryAdmin, createCloudinaryAdmin } from "./admin/cloudinary-admin.js";
 import type { IdCleanupDeps } from "./admin/media-cleanup.js";
 import type { TakedownDeps } from "./admin/takedown.js";
 import { authenticate, createTokenVerifier, type Identity, type VerifyToken } from "./auth.js";
+import { type CloudinaryAdmin, createCloudinaryAdmin } from "./cloudinary/admin-api.js";
+import { createMediaSigner } from "./cloudinary/upload-signer.js";
 import { type Config, loadConfig, type RateLimits } from "./env.js";
-import { type FeedDeps, removedTtlSeconds } from "./feed.js";
+import { type FeedDeps, tombstoneTtlSeconds } from "./feed/posts.js";
 import { type FeedEvents, NO_EVENTS } from "./host/hooks.js";
 import { clientAddress } from "./http/client-address.js";
 import { log, setLogLevel } from "./log.js";
-import { createMediaSigner } from "./media.js";
 import { enforceRateLimit } from "./rate-limit.js";
 import type { FeedStore } from "./store/feed-store.js";
 import { guardStore } from "./store/guard.js";
@@ -130,7 +130,7 @@ export function createApp(config: Config, overrides: Partial<FeedDeps> = {}, hos
         store: feed.store,
         admin: cloudinaryAdmin,
         folder,
-        removedTtlSeconds: removedTtlSeconds(feed.ttlSeconds),
+        tombstoneTtlSeconds: tombstoneTtlSeconds(feed.ttlSeconds),
       },
     },
     rateLimit,

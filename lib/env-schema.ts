@@ -1,7 +1,7 @@
 // The variables the feed reads and how each one is validated; lib/env.ts applies the schema and builds the Config.
 import { z } from "zod";
+import { DEFAULT_TTL_SECONDS } from "./content-limits.js";
 import { parseDurationSeconds } from "./duration.js";
-import { DEFAULT_TTL_SECONDS } from "./limits.js";
 import { LOG_LEVELS } from "./log.js";
 
 const optional = z.string().optional();

@@ -1,12 +1,12 @@
 // The feed's data contracts: the stored post and every request body/query, shared by the server and the browser client.
 import { z } from "zod";
-import { MAX_TEXT_CHARS } from "./limits.js";
+import { MAX_TEXT_CHARS } from "./content-limits.js";
 
 export const MEDIA_TYPES = ["image", "video"] as const;
 export const MediaTypeSchema = z.enum(MEDIA_TYPES);
 export type MediaType = z.infer<typeof MediaTypeSchema>;
 
-export { MAX_TEXT_CHARS } from "./limits.js";
+export { MAX_TEXT_CHARS } from "./content-limits.js";
 // nanoid's alphabet; post ids are also the last segment of the Cloudinary public_id.
 export const POST_ID_PATTERN = /^[A-Za-z0-9_-]{10,64}$/;
 
@@ -104,12 +104,16 @@ export const TakedownQuerySchema = z.object({
   media: z.enum(["delete", "keep"], "must be delete or keep (the default).").default("keep"),
 });
 
-export const FeedPageSchema = z.object({
-  items: z.array(PostSchema),
-  nextCursor: z.string().nullable(),
-  /** How long a post lives (FEED_TTL_SECONDS), so clients count down and word lifetimes from the server itself. */
-  ttlSeconds: z.number().int().positive(),
-});
+/** A page of one of the feed's reads: its items, where the next page starts, and how long a post lives. */
+const pageSchemaOf = <Item extends z.ZodType>(item: Item) =>
+  z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable(),
+    /** How long a post lives (FEED_TTL_SECONDS), so clients count down and word lifetimes from the server itself. */
+    ttlSeconds: z.number().int().positive(),
+  });
+
+export const FeedPageSchema = pageSchemaOf(PostSchema);
 export type FeedPage = z.infer<typeof FeedPageSchema>;
 
 /** One person with live posts, as GET /api/feed/people lists them: their newest post stands for them in a tray. */
@@ -121,11 +125,7 @@ export const PersonSchema = z.object({
 });
 export type Person = z.infer<typeof PersonSchema>;
 
-export const PeoplePageSchema = z.object({
-  items: z.array(PersonSchema),
-  nextCursor: z.string().nullable(),
-  ttlSeconds: z.number().int().positive(),
-});
+export const PeoplePageSchema = pageSchemaOf(PersonSchema);
 export type PeoplePage = z.infer<typeof PeoplePageSchema>;
 
 export const ErrorBodySchema = z.object({

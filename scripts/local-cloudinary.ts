@@ -3,8 +3,8 @@
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { v2 as cloudinary } from "cloudinary";
+import { MAX_MEDIA_BYTES } from "../lib/content-limits.js";
 import type { MediaConfig } from "../lib/env.js";
-import { MAX_MEDIA_BYTES } from "../lib/limits.js";
 import type { MediaType } from "../lib/schemas.js";
 import { createLocalCloudinaryAdmin } from "./local-cloudinary-admin.js";
 import { CONTENT_TYPES, parseDeliveryPath, serveDelivery } from "./local-cloudinary-delivery.js";

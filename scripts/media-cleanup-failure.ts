@@ -1,5 +1,5 @@
 // Turns what stopped the media:cleanup command into one clear line for the operator (never a stack, never a secret).
-import { CloudinaryRateLimitError } from "../lib/admin/cloudinary-admin.js";
+import { CloudinaryRateLimitError } from "../lib/cloudinary/admin-api.js";
 import { ServiceUnavailableError } from "../lib/errors.js";
 
 export function describeFailure(error: unknown, nowMs = Date.now()): string {

@@ -1,7 +1,8 @@
 // Text output of the media:cleanup command: the candidate table, its total, per-batch progress and the summary.
-import type { StoredMedia } from "../lib/admin/cloudinary-admin.js";
+
 import type { BatchReport } from "../lib/admin/media-cleanup.js";
 import type { Leftovers } from "../lib/admin/media-sweep.js";
+import type { StoredMedia } from "../lib/cloudinary/admin-api.js";
 
 const MINUTE_MS = 60_000;
 const UNITS = ["B", "KB", "MB", "GB"];

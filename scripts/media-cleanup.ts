@@ -1,11 +1,11 @@
 // `npm run media:cleanup -- [--older-than 2h] [--apply]`: lists feed media left on Cloudinary; deletes only with --apply.
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { createCloudinaryAdmin } from "../lib/admin/cloudinary-admin.js";
-import { withBackoff } from "../lib/admin/cloudinary-backoff.js";
 import { deleteGrouped } from "../lib/admin/media-cleanup.js";
 import { findLeftovers, MIN_SWEEP_AGE_MS, type SweepDeps } from "../lib/admin/media-sweep.js";
 import { createStore } from "../lib/app.js";
+import { createCloudinaryAdmin } from "../lib/cloudinary/admin-api.js";
+import { withBackoff } from "../lib/cloudinary/admin-api-backoff.js";
 import { parseDurationSeconds } from "../lib/duration.js";
 import { type Config, type EnvSource, loadConfig, readEnvironment } from "../lib/env.js";
 import { ConfigError } from "../lib/errors.js";

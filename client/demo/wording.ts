@@ -1,7 +1,7 @@
 // What the demo page says about a problem, worded from the SDK's error codes and details (never its English message),
 // and the feed's live status line.
 import { allowedFormatNames, FeedClientError, type WatchStatus } from "../feed-client.js";
-import { t, text } from "./i18n/index.js";
+import { type MessageKey, t, text } from "./i18n/index.js";
 
 /** The server answered, and badly (503, 5xx): not the person's connection, so it is not worded as theirs. */
 function isServerTrouble(problem: FeedClientError): boolean {
@@ -19,27 +19,25 @@ export function problemMessage(problem: unknown): string {
   return fileProblem(problem) ?? requestProblem(problem);
 }
 
+// Codes worded by one sentence that needs no detail from the error.
+const PLAIN_PROBLEMS: Partial<Record<FeedClientError["code"], MessageKey>> = {
+  not_signed_in: "problem.notSignedIn",
+  unauthorized: "problem.unauthorized",
+  forbidden: "problem.forbidden",
+  upload_rejected: "problem.uploadRejected",
+  upload_removed: "problem.uploadRemoved",
+  aborted: "problem.aborted",
+};
+
 function requestProblem(problem: FeedClientError): string {
-  switch (problem.code) {
-    case "rate_limited":
-      return problem.retryAfterSeconds
-        ? t("problem.rateLimited", { seconds: problem.retryAfterSeconds })
-        : t("problem.rateLimitedSoon");
-    case "not_signed_in":
-      return t("problem.notSignedIn");
-    case "unauthorized":
-      return t("problem.unauthorized");
-    case "forbidden":
-      return t("problem.forbidden");
-    case "upload_rejected":
-      return t("problem.uploadRejected");
-    case "upload_removed":
-      return t("problem.uploadRemoved");
-    case "aborted":
-      return t("problem.aborted");
-    default:
-      return (problem.status ?? 0) >= 400 ? t("problem.invalid") : t("problem.generic");
+  if (problem.code === "rate_limited") {
+    return problem.retryAfterSeconds
+      ? t("problem.rateLimited", { seconds: problem.retryAfterSeconds })
+      : t("problem.rateLimitedSoon");
   }
+  const plain = PLAIN_PROBLEMS[problem.code];
+  if (plain) return t(plain);
+  return (problem.status ?? 0) >= 400 ? t("problem.invalid") : t("problem.generic");
 }
 
 /** The refusals `post` and `verifyFile` make before uploading, from their details. */

@@ -1,7 +1,7 @@
 // The media cleanup's contracts: the admin request body (feed media ids only), and the per-id results.
 import { z } from "zod";
-import { parsePublicId } from "../public-id.js";
-import type { StoredType } from "./cloudinary-admin.js";
+import type { StoredType } from "../cloudinary/admin-api.js";
+import { parsePublicId } from "../cloudinary/public-id.js";
 
 // Cloudinary's cap on ids per delete call, and so per admin request.
 export const MAX_CLEANUP_IDS = 100;

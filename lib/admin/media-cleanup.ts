@@ -1,18 +1,18 @@
 // Deleting feed media on Cloudinary when an operator asks: live posts are protected unless forced, types are grouped.
 
-import { postKey, removedKey, tombstoneValue } from "../feed-keys.js";
-import { log } from "../log.js";
-import { parsePublicId } from "../public-id.js";
-import type { FeedStore } from "../store/feed-store.js";
-import type { AdminCaller } from "./admin-auth.js";
-import type { CleanupCounts, CleanupRequest, CleanupResult } from "./cleanup-request.js";
 import {
   type CloudinaryAdmin,
   type DeleteOutcome,
   MAX_IDS_PER_CALL,
   STORED_TYPES,
   type StoredType,
-} from "./cloudinary-admin.js";
+} from "../cloudinary/admin-api.js";
+import { parsePublicId } from "../cloudinary/public-id.js";
+import { postKey, tombstoneKey, tombstoneValue } from "../feed/keys.js";
+import { log } from "../log.js";
+import type { FeedStore } from "../store/feed-store.js";
+import type { AdminCaller } from "./admin-auth.js";
+import type { CleanupCounts, CleanupRequest, CleanupResult } from "./cleanup-request.js";
 
 // Keys per MGET when checking which posts are live: each command stays small however many leftovers a batch finds.
 const MGET_BATCH = 100;
@@ -24,9 +24,9 @@ export interface CleanupDeps {
 }
 
 export interface IdCleanupDeps extends CleanupDeps {
-  store: Pick<FeedStore, "getValues" | "markRemoved">;
+  store: Pick<FeedStore, "getValues" | "writeTombstones">;
   /** How long a cleaned-up upload stays unpublishable (as long as it could still be posted). */
-  removedTtlSeconds: number;
+  tombstoneTtlSeconds: number;
 }
 
 export interface MediaRef {
@@ -86,11 +86,11 @@ export async function deleteGrouped(
 
 /**
  * The admin endpoint's use case: each id is skipped (live), not found, would be deleted (dry run) or deleted. The
- * uploads are marked unpublishable before anything else, so a publish racing this cleanup either landed first (and
+ * uploads get their tombstones before anything else, so a publish racing this cleanup either landed first (and
  * its post is found live and kept) or is refused with 410: never a live post whose media was deleted.
  */
 export async function cleanupByIds(request: CleanupRequest, deps: IdCleanupDeps): Promise<CleanupResult[]> {
-  if (!request.dryRun) await markUnpublishable(request.publicIds, deps);
+  if (!request.dryRun) await tombstoneUploads(request.publicIds, deps);
   const live = await findLiveIds(request.publicIds, deps);
   const protectedIds = request.force ? new Set<string>() : live;
   const targets = request.publicIds.filter((id) => !protectedIds.has(id));
@@ -110,16 +110,16 @@ export async function cleanupByIds(request: CleanupRequest, deps: IdCleanupDeps)
 }
 
 /**
- * Media that may be deleted can never become a post afterwards (a fresh upload may not be published yet). Marked
+ * Media that may be deleted can never become a post afterwards (a fresh upload may not be published yet). Tombstoned
  * first: if Redis fails, nothing is deleted and the caller gets a 503. A post already live stays live (and keeps its
  * media unless forced); its tombstone only keeps the upload from being published again once the post is gone.
  */
-async function markUnpublishable(publicIds: string[], deps: IdCleanupDeps): Promise<void> {
+async function tombstoneUploads(publicIds: string[], deps: IdCleanupDeps): Promise<void> {
   const tombstones = publicIds.flatMap((publicId) => {
     const postId = parsePublicId(deps.folder, publicId)?.postId;
-    return postId ? [{ key: removedKey(postId), value: tombstoneValue({ publicId }) }] : [];
+    return postId ? [{ key: tombstoneKey(postId), value: tombstoneValue({ publicId }) }] : [];
   });
-  if (tombstones.length > 0) await deps.store.markRemoved(tombstones, deps.removedTtlSeconds);
+  if (tombstones.length > 0) await deps.store.writeTombstones(tombstones, deps.tombstoneTtlSeconds);
 }
 
 /**

@@ -1,8 +1,8 @@
 // Finding feed media left on Cloudinary after their posts expired (Redis no longer knows them): for the batch command.
 
-import { MAX_UPLOAD_AGE_SECONDS } from "../media.js";
-import { parsePublicId } from "../public-id.js";
-import { STORED_TYPES, type StoredMedia } from "./cloudinary-admin.js";
+import { STORED_TYPES, type StoredMedia } from "../cloudinary/admin-api.js";
+import { parsePublicId } from "../cloudinary/public-id.js";
+import { MAX_UPLOAD_AGE_SECONDS } from "../cloudinary/upload-signer.js";
 import { type CleanupDeps, findLiveIds } from "./media-cleanup.js";
 
 // createPost accepts an upload up to this old: younger media may still be about to become a post, so it is never swept.

@@ -1,13 +1,13 @@
 // Moderation: an admin removes anyone's live post at once, optionally with its media, and the upload stays unpostable.
 
+import { type CloudinaryAdmin, type DeleteOutcome, STORED_TYPES } from "../cloudinary/admin-api.js";
+import { parsePublicId } from "../cloudinary/public-id.js";
 import { HttpError, ServiceUnavailableError } from "../errors.js";
-import { removeForGood } from "../feed.js";
-import { parsePost, parseTombstone, postKey, type RemovedMedia, removedKey } from "../feed-keys.js";
+import { parsePost, parseTombstone, postKey, type TombstoneMedia, tombstoneKey } from "../feed/keys.js";
+import { removePost } from "../feed/posts.js";
 import { log } from "../log.js";
-import { parsePublicId } from "../public-id.js";
 import type { FeedStore } from "../store/feed-store.js";
 import type { AdminCaller } from "./admin-auth.js";
-import { type CloudinaryAdmin, type DeleteOutcome, STORED_TYPES } from "./cloudinary-admin.js";
 
 export interface TakedownDeps {
   store: Pick<FeedStore, "getValues" | "removePost">;
@@ -33,7 +33,7 @@ export interface TakedownResult {
  * takedown) already removed still has its media deleted when asked: its tombstone names the media.
  */
 export async function takeDownPost(id: string, deleteMedia: boolean, deps: TakedownDeps): Promise<TakedownResult> {
-  const [value, tombstone] = await deps.store.getValues([postKey(id), removedKey(id)]);
+  const [value, tombstone] = await deps.store.getValues([postKey(id), tombstoneKey(id)]);
   const post = parsePost(value);
   if (!post) {
     if (tombstone === null || tombstone === undefined) throw new HttpError("not_found");
@@ -43,7 +43,7 @@ export async function takeDownPost(id: string, deleteMedia: boolean, deps: Taked
   const media = deleteMedia
     ? await deleteMediaOf(id, { publicId: post.cloudinaryPublicId, mediaType: post.mediaType }, deps)
     : "kept";
-  await removeForGood(post, deps);
+  await removePost(post, deps);
   return { id, userId: post.userId, alreadyRemoved: false, media };
 }
 
@@ -51,7 +51,7 @@ export async function takeDownPost(id: string, deleteMedia: boolean, deps: Taked
  * Deletes a post's media as the type it was posted as (every stored type when that is unknown): only media that is
  * this post's own feed upload. Media that cannot be named is refused rather than reported as deleted.
  */
-async function deleteMediaOf(id: string, media: RemovedMedia | null, deps: TakedownDeps): Promise<DeleteOutcome> {
+async function deleteMediaOf(id: string, media: TombstoneMedia | null, deps: TakedownDeps): Promise<DeleteOutcome> {
   // A value written to Redis by something else could name any public id: the feed deletes only its own uploads.
   if (!media || parsePublicId(deps.folder, media.publicId)?.postId !== id) {
     throw new HttpError("media_unknown");

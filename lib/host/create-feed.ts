@@ -3,7 +3,7 @@
 import { type App, createApp } from "../app.js";
 import { type EnvSource, loadConfig, readEnvironment } from "../env.js";
 import { type Handler, route } from "../http/route.js";
-import { ROUTES, type RouteName } from "../routes.js";
+import { ROUTES, type RouteName } from "../http/routes.js";
 import { DEFAULT_BASE_PATH, routeRequests } from "./feed-router.js";
 import { boundedEvents, type FeedHooks } from "./hooks.js";
 import { hostIdentity, type IdentifyUser } from "./host-identity.js";

@@ -3,7 +3,7 @@
 
 import { errorJson } from "../http/error-response.js";
 import type { Handler } from "../http/route.js";
-import type { RouteName } from "../routes.js";
+import type { RouteName } from "../http/routes.js";
 
 // Where the browser client (client/feed-client.ts) calls the feed: hosts mount it here unless they say otherwise.
 export const DEFAULT_BASE_PATH = "/api/feed";

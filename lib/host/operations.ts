@@ -6,9 +6,9 @@ import { type TakedownResult, takeDownPost } from "../admin/takedown.js";
 import type { App } from "../app.js";
 import { identityFrom } from "../auth.js";
 import { HttpError } from "../errors.js";
-import { createPost, deletePost, signUpload } from "../feed.js";
-import type { Paged } from "../feed-page.js";
-import { readPage, readPeople } from "../feed-reads.js";
+import type { Paged } from "../feed/paging.js";
+import { createPost, deletePost, signUpload } from "../feed/posts.js";
+import { readPage, readPeople } from "../feed/reads.js";
 import {
   CreatePostRequestSchema,
   FeedQuerySchema,

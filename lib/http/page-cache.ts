@@ -1,8 +1,8 @@
 // How a feed page is answered and cached: its tag as the ETag, a 304 when the caller's copy is current, and CDN
 // lifetimes that never run past the page's next expiry.
-import type { PageAnswer } from "../page-answer.js";
-import { formatPageTag, type PageTag } from "../page-tag.js";
-import { pageJson } from "../stored-posts.js";
+import type { PageAnswer } from "../feed/page-answer.js";
+import { formatPageTag, type PageTag } from "../feed/page-tag.js";
+import { pageJson } from "../feed/stored-posts.js";
 import { edgeResponse, type RequestContext } from "./route.js";
 
 // A read that needs a token, or a page that may miss posts (an index being rebuilt): no cache may keep it.

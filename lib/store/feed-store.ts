@@ -26,7 +26,7 @@ export interface PostWrite extends PostListing {
   id: string;
   /** `feed:<id>` and its tombstone, which share a hash slot. */
   key: string;
-  removedKey: string;
+  tombstoneKey: string;
   value: string;
   ttlSeconds: number;
   /** The index outlives its newest post by this much, so an idle feed keeps its marker. */
@@ -36,23 +36,26 @@ export interface PostWrite extends PostListing {
   trimBelow: number;
 }
 
-/** What publishing found: a new post, the post already stored under the id, or a tombstone. */
+/**
+ * What publishing found: a new post, the post already stored under the id, or a tombstone. The last is "removed", the
+ * word the publish script answers with (and the state of the upload's post), not the key's name.
+ */
 export type PublishOutcome = { status: "created" } | { status: "exists"; value: unknown } | { status: "removed" };
 
 export interface PostRemoval extends PostListing {
   id: string;
   key: string;
-  removedKey: string;
+  tombstoneKey: string;
   /** The tombstone's value: which media the post showed, so a later takedown can still delete it. */
   tombstone: string;
   /** How long the tombstone keeps the upload from being published again. */
-  removedTtlSeconds: number;
+  tombstoneTtlSeconds: number;
   indexTtlSeconds: number;
   /** Our clock, the least the version may become (so a version lost with its key is never issued again). */
   nowMs: number;
 }
 
-/** A tombstone on its own (media an admin cleans up), keyed like `PostRemoval.removedKey`. */
+/** A tombstone on its own (media an admin cleans up), keyed like `PostRemoval.tombstoneKey`. */
 export interface Tombstone {
   key: string;
   value: string;
@@ -172,7 +175,7 @@ export interface FeedStore {
    * Tombstones alone, for uploads whose media an admin deletes (whether or not they were ever posted). A live post
    * under a tombstone stays live, and publishing it again still answers "exists".
    */
-  markRemoved(tombstones: Tombstone[], ttlSeconds: number): Promise<void>;
+  writeTombstones(tombstones: Tombstone[], ttlSeconds: number): Promise<void>;
   /** SET key 0 EX window NX + INCR in one transaction: a fixed-window counter that always expires. */
   countHit(key: string, windowSeconds: number): Promise<number>;
   /** Takes the rebuild lease if nobody holds it, and reads where the last walk stopped (null: from the start). */

@@ -15,7 +15,7 @@ export class MemoryStore implements store.FeedStore {
   async publishPost(write: store.PostWrite): Promise<store.PublishOutcome> {
     const existing = this.live(write.key);
     if (existing) return { status: "exists", value: existing.value };
-    if (this.live(write.removedKey)) return { status: "removed" };
+    if (this.live(write.tombstoneKey)) return { status: "removed" };
     this.setString(write.key, write.value, write.ttlSeconds);
     const index = this.index(write.indexKey, true);
     if (!index.has(write.id)) index.set(write.id, write.score);
@@ -60,7 +60,7 @@ export class MemoryStore implements store.FeedStore {
   }
 
   async removePost(removal: store.PostRemoval): Promise<void> {
-    this.setString(removal.removedKey, removal.tombstone, removal.removedTtlSeconds);
+    this.setString(removal.tombstoneKey, removal.tombstone, removal.tombstoneTtlSeconds);
     this.data.delete(removal.key);
     this.index(removal.indexKey, false).delete(removal.id);
     this.index(removal.authorKey, false).delete(removal.id);
@@ -72,7 +72,7 @@ export class MemoryStore implements store.FeedStore {
     this.bumpVersion(removal.versionKey, removal.nowMs, removal.indexTtlSeconds);
   }
 
-  async markRemoved(tombstones: store.Tombstone[], ttlSeconds: number): Promise<void> {
+  async writeTombstones(tombstones: store.Tombstone[], ttlSeconds: number): Promise<void> {
     for (const { key, value } of tombstones) this.setString(key, value, ttlSeconds);
   }
 

@@ -57,7 +57,7 @@ local function indexPost(index, authorKey, people, id, score, trimBelow, ttl, au
   end
 end
 -- The feed's version: bumped after every change a page could show, so an unchanged version means an unchanged page
--- (lib/page-tag.ts). It starts from the caller's clock, so a version lost with its key is never issued again.
+-- (lib/feed/page-tag.ts). It starts from the caller's clock, so a version lost with its key is never issued again.
 local function bumpVersion(key, floor, ttl)
   local v = redis.call('INCR', key)
   if v < tonumber(floor) then
@@ -103,7 +103,7 @@ return {'created'}
 /**
  * KEYS: index, author index, people, version; ARGV: id, score, trimBelow, indexTtl, author. A cluster's first publish
  * step. The version moves now, before the post exists: a reader that meanwhile finds the entry without its post
- * treats the page as pending and lets its tag run out soon (lib/feed-page.ts), so no 304 keeps a page without it.
+ * treats the page as pending and lets its tag run out soon (lib/feed/paging.ts), so no 304 keeps a page without it.
  */
 const INDEX_POST = script(`${INDEX_HELPERS}
 indexPost(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
@@ -265,7 +265,7 @@ export function readIndexCall(query: IndexQuery): ScriptCall {
 
 /** With the index (one Redis), post and entries are written in one atomic step; without, only the post and tombstone. */
 export function publishCall(write: PostWrite, deadline: string, withIndex: boolean): ScriptCall {
-  const post = { keys: [write.key, write.removedKey], args: [write.value, String(write.ttlSeconds), deadline] };
+  const post = { keys: [write.key, write.tombstoneKey], args: [write.value, String(write.ttlSeconds), deadline] };
   if (!withIndex) return { script: PUBLISH_POST, ...post };
   const index = indexCall(write);
   return { script: PUBLISH_POST, keys: [...post.keys, ...index.keys], args: [...post.args, ...index.args] };
@@ -295,8 +295,8 @@ export function removeCall(removal: PostRemoval): ScriptCall {
   const unindex = unindexCall(removal);
   return {
     script: REMOVE_POST,
-    keys: [...unindex.keys, removal.removedKey, removal.key],
-    args: [...unindex.args, removal.tombstone, String(removal.removedTtlSeconds)],
+    keys: [...unindex.keys, removal.tombstoneKey, removal.key],
+    args: [...unindex.args, removal.tombstone, String(removal.tombstoneTtlSeconds)],
   };
 }
 

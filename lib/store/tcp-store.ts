@@ -110,14 +110,14 @@ export class TcpStore implements store.FeedStore {
   }
 
   async removePost(removal: store.PostRemoval): Promise<void> {
-    const { key, removedKey, tombstone, removedTtlSeconds } = removal;
+    const { key, tombstoneKey, tombstone, tombstoneTtlSeconds } = removal;
     if (!this.splitWrites && (await this.unlessCrossSlot(() => this.run(removeCall(removal))))) return;
     // The tombstone and the post share a slot; the index entries go after the post (at worst a ghost is left).
-    values(await this.redis.multi().set(removedKey, tombstone, "EX", removedTtlSeconds).del(key).exec());
+    values(await this.redis.multi().set(tombstoneKey, tombstone, "EX", tombstoneTtlSeconds).del(key).exec());
     await this.run(unindexCall(removal));
   }
 
-  async markRemoved(tombstones: store.Tombstone[], ttlSeconds: number): Promise<void> {
+  async writeTombstones(tombstones: store.Tombstone[], ttlSeconds: number): Promise<void> {
     await Promise.all(tombstones.map(({ key, value }) => this.redis.set(key, value, "EX", ttlSeconds)));
   }
 

@@ -103,7 +103,7 @@ export class UpstashStore implements store.FeedStore {
     await this.run(removeCall(removal));
   }
 
-  async markRemoved(tombstones: store.Tombstone[], ttlSeconds: number): Promise<void> {
+  async writeTombstones(tombstones: store.Tombstone[], ttlSeconds: number): Promise<void> {
     if (tombstones.length === 0) return;
     const pipeline = this.redis.pipeline();
     for (const { key, value } of tombstones) pipeline.set(key, value, { ex: ttlSeconds });

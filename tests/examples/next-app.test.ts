@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueDevToken } from "../../lib/auth.js";
-import { launchChromium } from "../e2e/browser.js";
+import { launchChromium } from "../client/demo/browser.js";
 import { freePort, type RedisServer, startRedisServer } from "../support/redis-server.js";
 import { type CloudinaryStandIn, startCloudinaryStandIn } from "./support/cloudinary-stand-in.js";
 import { type Caller, checkFeedContract, publishThroughHost } from "./support/feed-contract.js";

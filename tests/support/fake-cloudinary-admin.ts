@@ -1,6 +1,6 @@
 // msw handlers standing in for Cloudinary's Admin API (list, look up, delete per type), recording every call.
 import { HttpResponse, http } from "msw";
-import type { StoredType } from "../../lib/admin/cloudinary-admin.js";
+import type { StoredType } from "../../lib/cloudinary/admin-api.js";
 import type { MediaConfig } from "../../lib/env.js";
 
 export interface FakeMedia {

@@ -1,7 +1,8 @@
 // Shared fixtures for the media cleanup tests: a configuration from literals, feed public ids, and live posts.
+
+import { ownerFolder } from "../../lib/cloudinary/public-id.js";
 import { type Config, type EnvSource, loadConfig } from "../../lib/env.js";
-import { postWrite } from "../../lib/feed-keys.js";
-import { ownerFolder } from "../../lib/public-id.js";
+import { postWrite } from "../../lib/feed/keys.js";
 import type { Post } from "../../lib/schemas.js";
 import type { FeedStore } from "../../lib/store/feed-store.js";
 

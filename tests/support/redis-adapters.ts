@@ -24,7 +24,8 @@ export function storeFor(env: EnvSource, timeoutMs: number): FeedStore {
   return createStore(loadConfig({ ...env, REDIS_TIMEOUT_MS: String(timeoutMs) }));
 }
 
-export function useRedisAdapters(timeoutMs: number): RedisAdapters {
+/** A throw-away redis-server and the Upstash REST stand-in in front of it, for the calling test file. */
+export function useRedisWithBridge(): Pick<RedisAdapters, "server" | "bridge"> {
   let server: RedisServer;
   let bridge: UpstashBridge;
   beforeAll(async () => {
@@ -35,15 +36,18 @@ export function useRedisAdapters(timeoutMs: number): RedisAdapters {
     await bridge?.close();
     await server?.stop();
   });
+  return { server: () => server, bridge: () => bridge };
+}
+
+export function useRedisAdapters(timeoutMs: number): RedisAdapters {
+  const { server, bridge } = useRedisWithBridge();
+  const upstashEnv = () => ({ UPSTASH_REDIS_REST_URL: bridge().url, UPSTASH_REDIS_REST_TOKEN: bridge().token });
   return {
-    server: () => server,
-    bridge: () => bridge,
+    server,
+    bridge,
     adapters: [
-      ["TCP Redis (ioredis)", () => storeFor({ REDIS_URL: server.url }, timeoutMs)],
-      [
-        "Upstash REST (@upstash/redis)",
-        () => storeFor({ UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: bridge.token }, timeoutMs),
-      ],
+      ["TCP Redis (ioredis)", () => storeFor({ REDIS_URL: server().url }, timeoutMs)],
+      ["Upstash REST (@upstash/redis)", () => storeFor(upstashEnv(), timeoutMs)],
     ],
   };
 }

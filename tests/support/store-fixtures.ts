@@ -1,14 +1,16 @@
 // Posts and store writes for the store contract tests: the same keys and TTLs the feed itself uses.
 import {
   rebuildLease as feedRebuildLease,
+  INDEX_KEY,
   listingOf,
   postRemoval,
   postWrite,
-  removedKey,
+  REBUILT_MARKER,
+  tombstoneKey,
   tombstoneValue,
-} from "../../lib/feed-keys.js";
+} from "../../lib/feed/keys.js";
 import type { Post } from "../../lib/schemas.js";
-import type { FeedStore, PostWrite, RebuildEntry, RebuildLease } from "../../lib/store/feed-store.js";
+import type { FeedStore, IndexQuery, PostWrite, RebuildEntry, RebuildLease } from "../../lib/store/feed-store.js";
 
 export const TTL = 60;
 let counter = 0;
@@ -30,7 +32,7 @@ export function makePost(createdAt: number, overrides: Partial<Post> = {}): Post
 }
 
 /**
- * The feed's own write for `post` (lib/feed-keys.ts), with a test's changes: another TTL, a raw value, or an index
+ * The feed's own write for `post` (lib/feed/keys.ts), with a test's changes: another TTL, a raw value, or an index
  * key standing for a lost index (the author's index and people are then written aside too).
  */
 export function writeFor(post: Post, options: { ttl?: number; indexKey?: string; value?: string } = {}): PostWrite {
@@ -49,7 +51,7 @@ export async function publish(store: FeedStore, post: Post, options: Parameters<
 
 /** The feed's own removal of `post`, or with an index key standing for a lost index (as writeFor). */
 export function removalFor(post: Post, lost?: string) {
-  const removal = postRemoval(post, { removedTtlSeconds: TTL, ttlSeconds: TTL, nowMs: Date.now() });
+  const removal = postRemoval(post, { tombstoneTtlSeconds: TTL, ttlSeconds: TTL, nowMs: Date.now() });
   return lost === undefined ? removal : { ...removal, ...lostListing(lost) };
 }
 
@@ -60,8 +62,18 @@ function lostListing(lost: string) {
 
 /** A cleanup's tombstone for a post id that was never published. */
 export const cleanupTombstone = (id: string) => ({
-  key: removedKey(id),
+  key: tombstoneKey(id),
   value: tombstoneValue({ publicId: `feed/u1/${id}` }),
+});
+
+/** A read of the feed's index from `minScore` up, with the marker check every page makes. */
+export const indexQuery = (minScore: number, extra: { below?: number; limit?: number } = {}): IndexQuery => ({
+  indexKey: INDEX_KEY,
+  markerKey: INDEX_KEY,
+  marker: REBUILT_MARKER,
+  minScore,
+  limit: 10,
+  ...extra,
 });
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

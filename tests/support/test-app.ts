@@ -6,7 +6,7 @@ import * as uploadSignature from "../../api/feed/upload-signature.js";
 import { createApp, useApp } from "../../lib/app.js";
 import { issueDevToken } from "../../lib/auth.js";
 import { type EnvSource, loadConfig } from "../../lib/env.js";
-import type { FeedDeps } from "../../lib/feed.js";
+import type { FeedDeps } from "../../lib/feed/posts.js";
 import type { CloudinaryUpload, MediaType, Post, UploadSignature } from "../../lib/schemas.js";
 import { MemoryStore } from "../../lib/store/memory-store.js";
 
@@ -16,7 +16,10 @@ export const TEST_ENV = {
   FEED_TTL_SECONDS: "3600",
 } satisfies EnvSource;
 export const API_SECRET = "test-api-secret";
-/** The stored document's fields, in the contract's order (issue 2). */
+/**
+ * The stored document's fields in their stored order: the key's owner may read `feed:<id>` directly, so the order is
+ * part of its contract.
+ */
 export const POST_FIELDS = [
   "id",
   "userId",
