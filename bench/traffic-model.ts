@@ -12,14 +12,6 @@ import type { Profile } from "./options.js";
 import type { RedisTarget } from "./redis-target.js";
 import { type ChangeKind, FeedTruth, planWrites, seededRandom } from "./traffic-events.js";
 
-// The simulated day starts here; the hour before it fills the feed to its steady state.
-const START_MS = Date.parse("2026-12-01T00:00:00.000Z");
-const HOUR_MS = 3_600_000;
-const AUTHORS = 20;
-const SEED = 20261201;
-// A page due to change within the second is read as of just after the change (lib/feed/page-answer.ts).
-const EARLY_MS = 1000;
-
 export interface TrafficRun {
   policy: string;
   viewers: number;
@@ -39,6 +31,14 @@ export interface TrafficRun {
   earlyMs: number;
   countCheck: CountCheck;
 }
+
+// The simulated day starts here; the hour before it fills the feed to its steady state.
+const START_MS = Date.parse("2026-12-01T00:00:00.000Z");
+const HOUR_MS = 3_600_000;
+const AUTHORS = 20;
+const SEED = 20261201;
+// A page due to change within the second is read as of just after the change (lib/feed/page-answer.ts).
+const EARLY_MS = 1000;
 
 interface Day {
   bench: BenchApp;
