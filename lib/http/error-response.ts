@@ -2,6 +2,7 @@
 // logged with the request id and answered with a generic 500 (internal messages never leak).
 import { ERROR_CODES, type ErrorCode } from "../error-codes.js";
 import { ConfigError, HttpError, ServiceUnavailableError } from "../errors.js";
+import { log } from "../log.js";
 import type { ErrorBody } from "../schemas.js";
 
 // Clients retry after this long when a backing service is down; long enough to not hammer it while it restarts.
@@ -26,7 +27,7 @@ export function toErrorResponse(error: unknown, requestId: string): Response {
   }
   if (error instanceof ConfigError) {
     // The operator reads the list in the logs; the client only learns that the deployment is not set up.
-    console.error(JSON.stringify({ level: "error", requestId, error: error.message }));
+    log.error("not_configured", { requestId, error: error.message });
     return errorJson("not_configured");
   }
   logError(requestId, error);
@@ -37,14 +38,11 @@ const MAX_LOGGED_CAUSE = 200;
 
 function logError(requestId: string, error: unknown): void {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : undefined;
-  console.error(
-    JSON.stringify({
-      level: "error",
-      requestId,
-      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-      // Client errors can quote whole commands (post JSON included): the first line's start says enough.
-      cause: cause ? `${cause.name}: ${cause.message.split(", command was")[0].slice(0, MAX_LOGGED_CAUSE)}` : undefined,
-      stack: error instanceof Error && !(error instanceof ServiceUnavailableError) ? error.stack : undefined,
-    }),
-  );
+  log.error(error instanceof ServiceUnavailableError ? "service_unavailable" : "internal_error", {
+    requestId,
+    error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    // Client errors can quote whole commands (post JSON included): the first line's start says enough.
+    cause: cause ? `${cause.name}: ${cause.message.split(", command was")[0].slice(0, MAX_LOGGED_CAUSE)}` : undefined,
+    stack: error instanceof Error && !(error instanceof ServiceUnavailableError) ? error.stack : undefined,
+  });
 }
