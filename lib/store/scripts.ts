@@ -213,7 +213,6 @@ redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 return 1
 `);
 
-/** One script run: what every adapter sends, whatever its client's calling convention. */
 /**
  * KEYS: index, the marker's index[, version]; ARGV: max, min, limit, marker[, tie score]. A page's index read as one
  * command instead of three or four (GET, ZRANGE, ZSCORE[, ZRANGE of the ties]): the version, the entries, whether the
@@ -229,6 +228,7 @@ if ARGV[5] then ties = redis.call('ZRANGE', KEYS[1], ARGV[5], ARGV[5], 'BYSCORE'
 return {version, entries, marker, ties}
 `);
 
+/** One script run: what every adapter sends, whatever its client's calling convention. */
 export interface ScriptCall {
   script: Script;
   keys: string[];

@@ -75,8 +75,9 @@ export class TcpStore implements store.FeedStore {
 
   async readIndex(query: store.IndexQuery): Promise<store.IndexRead> {
     // One script on the `{feed}` slot: a page's index read is one command, as the least work's ZRANGE is.
-    const [version, ...read] = (await this.run(readIndexCall(query))) as unknown[];
-    return indexReadOf(query.versionKey ? [version, ...read] : read, query.versionKey !== undefined);
+    // It answers [version, entries, marker, ties]; the version is false there when it was not asked for.
+    const reply = (await this.run(readIndexCall(query))) as unknown[];
+    return indexReadOf(query.versionKey ? reply : reply.slice(1), query.versionKey !== undefined);
   }
 
   async summarizeIndexes(indexKeys: string[], minScore: number): Promise<store.IndexSummary[]> {
