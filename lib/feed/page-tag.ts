@@ -20,19 +20,23 @@ export interface PageTag {
   scope: string;
 }
 
-// Scopes already hashed, by their text: the same few reads (the first page above all) come again and again. Emptied
-// when full, so cursors, each its own scope, cannot grow it.
+// Scopes already hashed: the same few reads (the first page above all) come again and again. Emptied when full, so
+// cursors, each its own scope, cannot grow it.
 const MAX_KNOWN_SCOPES = 1000;
 const knownScopes = new Map<string, string>();
 
 /** The scope of a read: its name and parameters (as given), the post lifetime, and the page format. */
 export function pageScope(read: string, params: Record<string, unknown>, ttlSeconds: number): string {
-  const text = JSON.stringify([PAGE_FORMAT, read, ttlSeconds, Object.entries(params).sort()]);
-  let scope = knownScopes.get(text);
+  // Known scopes are found by a key that is cheaper to build than the hashed text (sorting and JSON, about a tenth of
+  // a page's CPU): the same fields, in the order given, each value's type kept by JSON.
+  let key = `${read}\n${ttlSeconds}`;
+  for (const name in params) key += `\n${name}=${JSON.stringify(params[name])}`;
+  let scope = knownScopes.get(key);
   if (scope === undefined) {
+    const text = JSON.stringify([PAGE_FORMAT, read, ttlSeconds, Object.entries(params).sort()]);
     scope = createHash("sha256").update(text).digest("base64url").slice(0, 16);
     if (knownScopes.size >= MAX_KNOWN_SCOPES) knownScopes.clear();
-    knownScopes.set(text, scope);
+    knownScopes.set(key, scope);
   }
   return scope;
 }

@@ -80,7 +80,6 @@ async function fillPage<T>(
 ): Promise<Paged<T>> {
   const ttlMs = deps.ttlSeconds * 1000;
   const minScore = deps.now() - ttlMs;
-  const indexQuery = { indexKey: source.indexKey, markerKey: INDEX_KEY, marker: REBUILT_MARKER, minScore };
   const taken: Taken<T> = { items: [], bytes: 0, full: false, changesAt: Number.POSITIVE_INFINITY };
   let position = after;
   let want = limit + OVERFETCH;
@@ -90,7 +89,16 @@ async function fillPage<T>(
   for (let read = 0; read <= MAX_REFILLS && !taken.full; read += 1) {
     // The version is read first, before anything it vouches for: a change after it makes the next tag differ.
     const first = read === 0 ? (versionRead ?? null) : undefined;
-    const query = { ...indexQuery, limit: want, ...(first === null ? { versionKey: VERSION_KEY } : {}) };
+    // Written out in full, not spread from a common part: object spreads were a tenth of this function's CPU.
+    const query: IndexQuery = {
+      indexKey: source.indexKey,
+      markerKey: INDEX_KEY,
+      marker: REBUILT_MARKER,
+      minScore,
+      below: position?.score,
+      limit: want,
+      versionKey: first === null ? VERSION_KEY : undefined,
+    };
     const index = await readIndexAfter(position, query, source.sideIndex, deps, first);
     if (read === 0) version = index.version;
     complete &&= index.markerPresent;
@@ -121,21 +129,20 @@ async function fillPage<T>(
  */
 async function readIndexAfter(
   position: IndexEntry | undefined,
-  query: Omit<IndexQuery, "below">,
+  query: IndexQuery,
   sideIndex: boolean,
   deps: PageDeps,
   first: string | null | undefined,
 ): Promise<{ entries: IndexEntry[]; mayHaveMore: boolean; markerPresent: boolean; version: string }> {
-  const indexQuery = { ...query, below: position?.score };
-  let read = await deps.store.readIndex(indexQuery);
+  let read = await deps.store.readIndex(query);
   let version = typeof first === "string" ? first : String(read.version ?? "");
   if (!read.markerPresent) {
     const rebuilt = first !== undefined && (await tryRebuildIndex(deps));
     if (rebuilt) {
       // The rebuild bumped the version; the index read again comes with the new one.
-      read = await deps.store.readIndex({ ...indexQuery, versionKey: VERSION_KEY });
+      read = await deps.store.readIndex({ ...query, versionKey: VERSION_KEY });
       version = String(read.version ?? "");
-    } else if (sideIndex) read = await withRebuiltSoFar(read, indexQuery, deps.store);
+    } else if (sideIndex) read = await withRebuiltSoFar(read, query, deps.store);
   }
   // Entries sharing the position's score sort by member descending; those after its member are still to come.
   const ties = position ? read.ties.filter((id) => id < position.id).map((id) => ({ id, score: position.score })) : [];

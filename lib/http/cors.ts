@@ -5,30 +5,26 @@ const PREFLIGHT_MAX_AGE = "600";
 const EXPOSED_HEADERS = "ETag, Feed-Sync-Token, Retry-After, X-Request-Id";
 
 /**
- * Headers for an allowed Origin (none otherwise). The API uses bearer tokens, never cookies, so credentials are never
- * allowed and "*" stays safe.
+ * Headers for an allowed Origin (none otherwise), in a new object the caller may add to. The API uses bearer tokens,
+ * never cookies, so credentials are never allowed and "*" stays safe. Headers are added one by one: spreading objects
+ * with these names cost more than the rest of this function (npm run bench, origin CPU).
  */
 export function corsHeaders(request: Request, allowlist: string[], allow: string): Record<string, string> {
-  if (allowlist.length === 0) return {};
+  const headers: Record<string, string> = {};
+  if (allowlist.length === 0) return headers;
   const origin = request.headers.get("origin");
   // "*" answers every request alike, Origin or not, so a response a CDN keeps suits every browser.
   const allowOrigin = allowlist.includes("*") ? "*" : allowlist.find((allowed) => allowed === origin);
+  if (allowOrigin) {
+    headers["Access-Control-Allow-Origin"] = allowOrigin;
+    headers["Access-Control-Expose-Headers"] = EXPOSED_HEADERS;
+  }
   // An allowlist's answer depends on Origin: a shared cache must key on it, even for requests that sent none.
-  const vary: Record<string, string> = allowOrigin === "*" ? {} : { Vary: "Origin" };
-  if (!allowOrigin) return vary;
-  return {
-    "Access-Control-Allow-Origin": allowOrigin,
-    "Access-Control-Expose-Headers": EXPOSED_HEADERS,
-    ...vary,
-    ...preflightHeaders(request, allow),
-  };
-}
-
-function preflightHeaders(request: Request, allow: string): Record<string, string> {
-  if (request.method !== "OPTIONS" || !request.headers.has("access-control-request-method")) return {};
-  return {
-    "Access-Control-Allow-Methods": allow,
-    "Access-Control-Allow-Headers": "Authorization, Content-Type, If-None-Match",
-    "Access-Control-Max-Age": PREFLIGHT_MAX_AGE,
-  };
+  if (allowOrigin !== "*") headers.Vary = "Origin";
+  if (allowOrigin && request.method === "OPTIONS" && request.headers.has("access-control-request-method")) {
+    headers["Access-Control-Allow-Methods"] = allow;
+    headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type, If-None-Match";
+    headers["Access-Control-Max-Age"] = PREFLIGHT_MAX_AGE;
+  }
+  return headers;
 }

@@ -30,10 +30,12 @@ export function pageResponse(
   nowMs: number,
   context: RequestContext,
 ): Response {
-  const headers = { ETag: formatPageTag(answer.tag), ...pageCacheHeaders(answer.tag, policy, nowMs) };
+  // One object, added to: spreading objects with these header names cost a page more than all of its JSON.
+  const headers = pageCacheHeaders(answer.tag, policy, nowMs);
+  headers.ETag = formatPageTag(answer.tag);
   if (answer.page === null) return edgeResponse(context, null, { status: 304, headers });
-  const json = { ...headers, "Content-Type": "application/json" };
-  return edgeResponse(context, pageJson(answer.page), { status: 200, headers: json });
+  headers["Content-Type"] = "application/json";
+  return edgeResponse(context, pageJson(answer.page), { status: 200, headers });
 }
 
 /**
@@ -41,7 +43,7 @@ export function pageResponse(
  * leaves it by itself): `s-maxage` = min(cap, seconds until then), and the stale window is cut the same way, so no
  * CDN serves an expired post. Vercel reads Vercel-CDN-Cache-Control first, then CDN-Cache-Control (RFC 9213), then
  * Cache-Control (https://vercel.com/docs/caching/cache-control-headers); browsers keep `max-age=0` and revalidate
- * with the ETag. A page that changes within a second is not cached at all.
+ * with the ETag. A page that changes within a second is not cached at all. The headers come in a new object.
  */
 export function pageCacheHeaders(tag: PageTag, policy: PageCachePolicy, nowMs: number): Record<string, string> {
   if (!tag.complete || policy.readRequiresAuth || policy.personal) return { "Cache-Control": PRIVATE_CACHE };

@@ -44,7 +44,7 @@ export class MemoryStore implements store.FeedStore {
       entries: sorted.filter((e) => e.score >= query.minScore && e.score < below).slice(0, query.limit),
       ties: query.below === undefined ? [] : sorted.filter((e) => e.score === query.below).map((e) => e.id),
       markerPresent: this.index(query.markerKey, false).has(query.marker),
-      ...(query.versionKey ? { version: this.string(query.versionKey) } : {}),
+      version: query.versionKey ? this.string(query.versionKey) : undefined,
     };
   }
 

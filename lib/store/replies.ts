@@ -20,7 +20,7 @@ export function indexReadOf(results: readonly unknown[], withVersion: boolean): 
     entries: pairEntries(entries as unknown[]),
     markerPresent: marker !== null,
     ties: ((ties as unknown[] | undefined) ?? []).map(String),
-    ...(withVersion ? { version: version === null || version === undefined ? null : String(version) } : {}),
+    version: withVersion ? (version === null || version === undefined ? null : String(version)) : undefined,
   };
 }
 
