@@ -67,11 +67,12 @@ export function pageJson(page: { items: unknown[]; nextCursor: string | null; tt
   return `{"items":${itemsJson(page.items)}${cursor},"ttlSeconds":${JSON.stringify(page.ttlSeconds)}}`;
 }
 
+// Joined, not added to a string piece by piece: a string built with += is a chain of pieces that the socket write
+// must flatten first, which cost more than building it (npm run bench, origin CPU).
 function itemsJson(items: unknown[]): string {
-  let json = "";
-  for (const item of items) {
+  const parts = items.map((item) => {
     const spliced = typeof item === "object" && item !== null ? exactJson.get(item) : undefined;
-    json += `${json === "" ? "" : ","}${spliced ?? JSON.stringify(item) ?? "null"}`;
-  }
-  return `[${json}]`;
+    return spliced ?? JSON.stringify(item) ?? "null";
+  });
+  return `[${parts.join(",")}]`;
 }

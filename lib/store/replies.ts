@@ -13,7 +13,7 @@ export function pairEntries(flat: readonly unknown[]): IndexEntry[] {
   return entries;
 }
 
-/** A readIndex round trip's answers (the version first, when it was asked for) as the store's IndexRead. */
+/** The answers of a readIndex pipeline (Upstash's; the version first, when it was asked for) as an IndexRead. */
 export function indexReadOf(results: readonly unknown[], withVersion: boolean): IndexRead {
   const [version, entries, marker, ties] = withVersion ? results : [undefined, ...results];
   return {
@@ -21,6 +21,23 @@ export function indexReadOf(results: readonly unknown[], withVersion: boolean): 
     markerPresent: marker !== null,
     ties: ((ties as unknown[] | undefined) ?? []).map(String),
     version: withVersion ? (version === null || version === undefined ? null : String(version)) : undefined,
+  };
+}
+
+/**
+ * The read script's answer (lib/store/scripts.ts): [version, ids, their scores joined by spaces, marker, ties]; the
+ * version is nil there when it was not asked for.
+ */
+export function readIndexReplyOf(reply: unknown, withVersion: boolean): IndexRead {
+  const [version, ids, scores, marker, ties] = reply as [unknown, unknown[], unknown, unknown, unknown[]];
+  const scoreTexts = String(scores).split(" ");
+  const entries: IndexEntry[] = [];
+  for (let i = 0; i < ids.length; i += 1) entries.push({ id: String(ids[i]), score: Number(scoreTexts[i]) });
+  return {
+    entries,
+    markerPresent: marker !== null,
+    ties: ties.map(String),
+    version: withVersion ? (version === null ? null : String(version)) : undefined,
   };
 }
 

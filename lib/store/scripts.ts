@@ -215,17 +215,24 @@ return 1
 
 /**
  * KEYS: index, the marker's index[, version]; ARGV: max, min, limit, marker[, tie score]. A page's index read as one
- * command instead of three or four (GET, ZRANGE, ZSCORE[, ZRANGE of the ties]): the version, the entries, whether the
- * marker is there, and the entries sharing the cursor's score. Reads only, so it is never refused as a write.
+ * command instead of three or four (GET, ZRANGE, ZSCORE[, ZRANGE of the ties]): the version, the entries' ids, their
+ * scores in one string (space-separated: one reply element instead of one per entry, which the client decodes
+ * faster), whether the marker is there, and the entries sharing the cursor's score. Reads only, so it is never
+ * refused as a write.
  */
 const READ_INDEX = script(`
 local version = false
 if KEYS[3] then version = redis.call('GET', KEYS[3]) end
 local entries = redis.call('ZRANGE', KEYS[1], ARGV[1], ARGV[2], 'BYSCORE', 'REV', 'LIMIT', 0, ARGV[3], 'WITHSCORES')
+local ids, scores = {}, {}
+for i = 1, #entries, 2 do
+  ids[#ids + 1] = entries[i]
+  scores[#scores + 1] = entries[i + 1]
+end
 local marker = redis.call('ZSCORE', KEYS[2], ARGV[4])
 local ties = {}
 if ARGV[5] then ties = redis.call('ZRANGE', KEYS[1], ARGV[5], ARGV[5], 'BYSCORE', 'REV') end
-return {version, entries, marker, ties}
+return {version, ids, table.concat(scores, ' '), marker, ties}
 `);
 
 /** One script run: what every adapter sends, whatever its client's calling convention. */

@@ -4,7 +4,7 @@ import { Cluster, type Redis } from "ioredis";
 import { log } from "../log.js";
 import { scanClusterStep } from "./cluster-scan.js";
 import type * as store from "./feed-store.js";
-import { indexReadOf, publishOnTime, RedisClock, summaries } from "./replies.js";
+import { publishOnTime, RedisClock, readIndexReplyOf, summaries } from "./replies.js";
 import {
   indexCall,
   publishCall,
@@ -13,6 +13,7 @@ import {
   runFinishRebuild,
   runScript,
   type ScriptCall,
+  type ScriptRunner,
   saveRebuildCall,
   unindexCall,
 } from "./scripts.js";
@@ -42,6 +43,7 @@ export class TcpStore implements store.FeedStore {
   /** Writes over two slots go in two ordered steps: always on a cluster, and once a proxy has refused one step. */
   private splitWrites: boolean;
   private readonly clock: RedisClock;
+  private readonly scripts: ScriptRunner;
 
   constructor(
     private readonly redis: Redis | Cluster,
@@ -51,6 +53,10 @@ export class TcpStore implements store.FeedStore {
     this.cluster = redis instanceof Cluster;
     this.splitWrites = this.cluster;
     this.clock = clock;
+    this.scripts = {
+      evalsha: (sha1, keys, args) => redis.evalsha(sha1, keys.length, ...keys, ...args),
+      eval: (source, keys, args) => redis.eval(source, keys.length, ...keys, ...args),
+    };
   }
 
   async publishPost(write: store.PostWrite): Promise<store.PublishOutcome> {
@@ -75,9 +81,7 @@ export class TcpStore implements store.FeedStore {
 
   async readIndex(query: store.IndexQuery): Promise<store.IndexRead> {
     // One script on the `{feed}` slot: a page's index read is one command, as the least work's ZRANGE is.
-    // It answers [version, entries, marker, ties]; the version is false there when it was not asked for.
-    const reply = (await this.run(readIndexCall(query))) as unknown[];
-    return indexReadOf(query.versionKey ? reply : reply.slice(1), query.versionKey !== undefined);
+    return readIndexReplyOf(await this.run(readIndexCall(query)), query.versionKey !== undefined);
   }
 
   async summarizeIndexes(indexKeys: string[], minScore: number): Promise<store.IndexSummary[]> {
@@ -162,13 +166,7 @@ export class TcpStore implements store.FeedStore {
 
   /** EVALSHA, loading the script with EVAL when this server has not seen it (a new or restarted Redis). */
   private run(call: ScriptCall): Promise<unknown> {
-    return runScript(
-      {
-        evalsha: (sha1, keys, args) => this.redis.evalsha(sha1, keys.length, ...keys, ...args),
-        eval: (source, keys, args) => this.redis.eval(source, keys.length, ...keys, ...args),
-      },
-      call,
-    );
+    return runScript(this.scripts, call);
   }
 
   /**
