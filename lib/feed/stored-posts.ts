@@ -67,12 +67,11 @@ export function pageJson(page: { items: unknown[]; nextCursor: string | null; tt
   return `{"items":${itemsJson(page.items)}${cursor},"ttlSeconds":${JSON.stringify(page.ttlSeconds)}}`;
 }
 
-// Joined, not added to a string piece by piece: a string built with += is a chain of pieces that the socket write
-// must flatten first, which cost more than building it (npm run bench, origin CPU).
 function itemsJson(items: unknown[]): string {
-  const parts = items.map((item) => {
+  let json = "";
+  for (const item of items) {
     const spliced = typeof item === "object" && item !== null ? exactJson.get(item) : undefined;
-    return spliced ?? JSON.stringify(item) ?? "null";
-  });
-  return `[${parts.join(",")}]`;
+    json += `${json === "" ? "" : ","}${spliced ?? JSON.stringify(item) ?? "null"}`;
+  }
+  return `[${json}]`;
 }
