@@ -1,28 +1,11 @@
-// Small translations shared by the Redis adapters: range bounds, ZRANGE replies, and the publish script's answer.
+// Small translations shared by the Redis adapters: range bounds, the read script's and ZRANGE's replies, and the
+// publish script's answer.
 import { ServiceUnavailableError } from "../errors.js";
 import { log } from "../log.js";
 import type { IndexEntry, IndexRead, IndexSummary, PublishOutcome } from "./feed-store.js";
 
 /** Redis writes `(` before a score to make a range bound exclusive. */
 export const exclusive = (score: number): `(${number}` => `(${score}`;
-
-/** ZRANGE ... WITHSCORES answers [member, score, member, score, ...]. */
-export function pairEntries(flat: readonly unknown[]): IndexEntry[] {
-  const entries: IndexEntry[] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) entries.push({ id: String(flat[i]), score: Number(flat[i + 1]) });
-  return entries;
-}
-
-/** The answers of a readIndex pipeline (Upstash's; the version first, when it was asked for) as an IndexRead. */
-export function indexReadOf(results: readonly unknown[], withVersion: boolean): IndexRead {
-  const [version, entries, marker, ties] = withVersion ? results : [undefined, ...results];
-  return {
-    entries: pairEntries(entries as unknown[]),
-    markerPresent: marker !== null,
-    ties: ((ties as unknown[] | undefined) ?? []).map(String),
-    version: withVersion ? (version === null || version === undefined ? null : String(version)) : undefined,
-  };
-}
 
 /**
  * The read script's answer (lib/store/scripts.ts): [version, ids, their scores joined by spaces, marker, ties]; the

@@ -15,24 +15,33 @@ import { exclusive } from "./replies.js";
 export interface Script {
   source: string;
   sha1: string;
+  /** Calls no write command: where the adapter can say so (Upstash), it runs as EVAL_RO, which replicas may answer. */
+  readOnly: boolean;
 }
 
-function script(source: string): Script {
-  return { source, sha1: createHash("sha1").update(source).digest("hex") };
+function script(source: string, readOnly = false): Script {
+  return { source, sha1: createHash("sha1").update(source).digest("hex"), readOnly };
 }
+
+const readOnlyScript = (source: string): Script => script(source, true);
 
 // Upstash runs a script under a database-wide lock (no other client's command, the host app's chat included, runs
 // meanwhile) unless its first line declares this flag; then it locks only the keys passed in KEYS, which every script
-// here declares. Redis 7.0 refuses the flag ("Unexpected flag in script shebang"), so only the Upstash adapter sends it.
-// https://upstash.com/docs/redis/commands/scripting/eval, https://upstash.com/docs/redis/features/key-locking
+// here declares. A read-only script also declares no-writes (Upstash: "Combine the two flags with a comma"), and then
+// takes shared read locks. Redis 7.0 refuses allow-key-locking ("Unexpected flag in script shebang"), and Redis before
+// 7.0 any first line of flags, so only the Upstash adapter sends them.
+// https://upstash.com/docs/redis/commands/scripting/eval, https://upstash.com/docs/redis/commands/scripting/eval-ro,
+// https://upstash.com/docs/redis/features/key-locking
 const KEY_LOCKING_SHEBANG = "#!lua flags=allow-key-locking\n";
+const READ_ONLY_KEY_LOCKING_SHEBANG = "#!lua flags=no-writes,allow-key-locking\n";
 const keyLocking = new Map<Script, Script>();
 
-/** The script as Upstash gets it: with the key-locking flag on its first line. */
+/** The script as Upstash gets it: with the key-locking flag (and no-writes, if it only reads) on its first line. */
 export function withKeyLocking(plain: Script): Script {
   let flagged = keyLocking.get(plain);
   if (!flagged) {
-    flagged = script(`${KEY_LOCKING_SHEBANG}${plain.source.replace(/^\n/, "")}`);
+    const shebang = plain.readOnly ? READ_ONLY_KEY_LOCKING_SHEBANG : KEY_LOCKING_SHEBANG;
+    flagged = script(`${shebang}${plain.source.replace(/^\n/, "")}`, plain.readOnly);
     keyLocking.set(plain, flagged);
   }
   return flagged;
@@ -217,10 +226,10 @@ return 1
  * KEYS: index, the marker's index[, version]; ARGV: max, min, limit, marker[, tie score]. A page's index read as one
  * command instead of three or four (GET, ZRANGE, ZSCORE[, ZRANGE of the ties]): the version, the entries' ids, their
  * scores in one string (space-separated: one reply element instead of one per entry, which the client decodes
- * faster), whether the marker is there, and the entries sharing the cursor's score. Reads only, so it is never
- * refused as a write.
+ * faster), whether the marker is there, and the entries sharing the cursor's score. Reads only: it is never refused
+ * as a write, and on Upstash it runs as EVALSHA_RO, which a read replica may answer.
  */
-const READ_INDEX = script(`
+const READ_INDEX = readOnlyScript(`
 local version = false
 if KEYS[3] then version = redis.call('GET', KEYS[3]) end
 local entries = redis.call('ZRANGE', KEYS[1], ARGV[1], ARGV[2], 'BYSCORE', 'REV', 'LIMIT', 0, ARGV[3], 'WITHSCORES')
@@ -261,7 +270,7 @@ export async function runScript(runner: ScriptRunner, { script, keys, args }: Sc
   }
 }
 
-/** One page's read of an index (TCP Redis; Upstash pipelines the commands, see UpstashStore.readIndex). */
+/** One page's read of an index, on every Redis adapter. */
 export function readIndexCall(query: IndexQuery): ScriptCall {
   const max = query.below === undefined ? "+inf" : exclusive(query.below);
   const keys = [query.indexKey, query.markerKey, ...(query.versionKey ? [query.versionKey] : [])];

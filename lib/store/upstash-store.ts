@@ -1,13 +1,15 @@
 // Redis over HTTPS with @upstash/redis (Upstash, Vercel KV): one REST call per operation, bounded by a timeout.
 import { Redis } from "@upstash/redis";
 import type * as store from "./feed-store.js";
-import { exclusive, indexReadOf, publishOnTime, RedisClock, summaries } from "./replies.js";
+import { publishOnTime, RedisClock, readIndexReplyOf, summaries } from "./replies.js";
 import {
   publishCall,
+  readIndexCall,
   removeCall,
   runFinishRebuild,
   runScript,
   type ScriptCall,
+  type ScriptRunner,
   saveRebuildCall,
   withKeyLocking,
 } from "./scripts.js";
@@ -41,12 +43,16 @@ export function createUpstashClient(
 /** Upstash has no hash slots to respect: every write is one atomic step, as on a single Redis. */
 export class UpstashStore implements store.FeedStore {
   private readonly clock: RedisClock;
+  private readonly scripts: ScriptRunner;
+  private readonly readOnlyScripts: ScriptRunner;
 
   constructor(
     private readonly redis: Redis,
     timeoutMs: number,
   ) {
     this.clock = new RedisClock(timeoutMs);
+    this.scripts = { evalsha: redis.evalsha.bind(redis), eval: redis.eval.bind(redis) };
+    this.readOnlyScripts = { evalsha: redis.evalshaRo.bind(redis), eval: redis.evalRo.bind(redis) };
   }
 
   publishPost(write: store.PostWrite): Promise<store.PublishOutcome> {
@@ -54,21 +60,9 @@ export class UpstashStore implements store.FeedStore {
   }
 
   async readIndex(query: store.IndexQuery): Promise<store.IndexRead> {
-    const pipeline = this.redis.pipeline();
-    if (query.versionKey) pipeline.get(query.versionKey);
-    const max = query.below === undefined ? ("+inf" as const) : exclusive(query.below);
-    pipeline.zrange(query.indexKey, max, query.minScore, {
-      byScore: true,
-      rev: true,
-      offset: 0,
-      count: query.limit,
-      withScores: true,
-    });
-    pipeline.zscore(query.markerKey, query.marker);
-    if (query.below !== undefined) {
-      pipeline.zrange(query.indexKey, query.below, query.below, { byScore: true, rev: true });
-    }
-    return indexReadOf(await pipeline.exec(), query.versionKey !== undefined);
+    // The same read-only script as TCP Redis's (one command, not a pipeline of three or four), run as EVALSHA_RO with
+    // no-writes and key locking: a global database's nearest replica may answer it, and it takes only read locks.
+    return readIndexReplyOf(await this.run(readIndexCall(query)), query.versionKey !== undefined);
   }
 
   async summarizeIndexes(indexKeys: string[], minScore: number): Promise<store.IndexSummary[]> {
@@ -138,9 +132,12 @@ export class UpstashStore implements store.FeedStore {
     return runFinishRebuild((call) => this.run(call), lease, finish);
   }
 
-  /** EVALSHA, loading the script with EVAL when this database has not seen it; every script locks only its keys. */
+  /**
+   * EVALSHA, loading the script with EVAL when this database has not seen it (their _RO forms for a read-only script);
+   * every script locks only its keys.
+   */
   private run(call: ScriptCall): Promise<unknown> {
-    const runner = { evalsha: this.redis.evalsha.bind(this.redis), eval: this.redis.eval.bind(this.redis) };
-    return runScript(runner, { ...call, script: withKeyLocking(call.script) });
+    const runner = call.script.readOnly ? this.readOnlyScripts : this.scripts;
+    return runScript(runner, { script: withKeyLocking(call.script), keys: call.keys, args: call.args });
   }
 }

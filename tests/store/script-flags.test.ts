@@ -1,5 +1,6 @@
 // Scripts never stop the host app on Upstash: every script sent there declares allow-key-locking on its first line and
-// touches only the keys it passes in KEYS (the REST stand-in enforces Upstash's rule); TCP Redis gets them unflagged.
+// touches only the keys it passes in KEYS (the REST stand-in enforces Upstash's rule); the read-only one also declares
+// no-writes and runs as EVAL_RO, which replicas may answer. TCP Redis gets them unflagged.
 import { Redis as UpstashRedis } from "@upstash/redis";
 import { beforeEach, describe, expect, it } from "vitest";
 import * as feedItem from "../../api/feed/[id].js";
@@ -12,12 +13,13 @@ import { makePost, rebuildLease, removalFor, writeFor } from "../support/store-f
 import { jsonRequest, publish, tokenFor, useTestApp } from "../support/test-app.js";
 
 const KEY_LOCKING = "#!lua flags=allow-key-locking";
+const READ_ONLY_KEY_LOCKING = "#!lua flags=no-writes,allow-key-locking";
 const redis = useRedisAdapters(2000);
 
 beforeEach(async () => {
   await redis.server().client.flushdb();
   await redis.server().client.script("FLUSH"); // every script is sent whole (EVAL) once, so its first line is seen
-  redis.bridge().scriptFirstLines.length = 0;
+  redis.bridge().scripts.length = 0;
 });
 
 /** Publishing, deleting and a rebuild of a lost index: every script the feed has. */
@@ -39,9 +41,19 @@ describe("scripts and Upstash's key locking", () => {
       UPSTASH_REDIS_REST_URL: redis.bridge().url,
       UPSTASH_REDIS_REST_TOKEN: redis.bridge().token,
     });
-    // publish, remove, save/finish of the rebuild: all sent, all flagged (and none failed the stand-in's key check)
-    expect(redis.bridge().scriptFirstLines.length).toBeGreaterThanOrEqual(3);
-    expect(new Set(redis.bridge().scriptFirstLines)).toEqual(new Set([KEY_LOCKING]));
+    // publish, remove, save/finish of the rebuild, the index read: all sent, all flagged (and none failed the
+    // stand-in's key check); the index read, the one script that only reads, as EVAL_RO with no-writes
+    const sent = redis.bridge().scripts;
+    expect(sent.filter((script) => script.firstLine === KEY_LOCKING).length).toBeGreaterThanOrEqual(3);
+    for (const { command, firstLine } of sent) {
+      expect([command, firstLine]).toEqual(
+        firstLine === READ_ONLY_KEY_LOCKING ? ["eval_ro", READ_ONLY_KEY_LOCKING] : ["eval", KEY_LOCKING],
+      );
+    }
+    expect(sent.map((script) => script.firstLine)).toContain(READ_ONLY_KEY_LOCKING);
+    // Once loaded, the index read goes as EVALSHA_RO, never as a plain EVALSHA that a replica could not answer.
+    const commands = redis.bridge().requests.flatMap((request) => request.commands);
+    expect(commands).toContain("evalsha_ro");
   });
 
   it("sends the same scripts to TCP Redis without the flag, which Redis 7 would refuse", async () => {

@@ -1,7 +1,8 @@
 // A minimal Upstash REST endpoint in front of a real redis-server, so @upstash/redis runs against real Redis semantics.
 // It speaks what the SDK sends: POST / (one command), /pipeline and /multi-exec, bearer auth, base64 response encoding.
 // Scripts get Upstash's key-locking rules: a `#!lua flags=allow-key-locking` first line is accepted (Redis 7 refuses
-// it, so it is taken off before Redis sees the script), and such a script fails on any key it did not declare in KEYS.
+// it, so it is taken off before Redis sees the script, which keeps the other flags, no-writes among them), and such a
+// script fails on any key it did not declare in KEYS.
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { Redis } from "ioredis";
@@ -25,8 +26,8 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
 export interface UpstashBridge {
   url: string;
   token: string;
-  /** The first line of every script body received (EVAL), in order. */
-  scriptFirstLines: string[];
+  /** Every script body received (EVAL or EVAL_RO), in order: the command, lowercase, and the script's first line. */
+  scripts: { command: string; firstLine: string }[];
   /** Every request: the commands it carried, and the `upstash-sync-token` it sent (null when it sent none). */
   requests: { commands: string[]; syncToken: string | null }[];
   close(): Promise<void>;
@@ -56,14 +57,17 @@ const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
 /** What Redis runs for a script Upstash would get: key-locking ones instrumented, without the flag it refuses. */
 function asRedisScript(source: string): string {
   const flags = KEY_LOCKING.exec(source);
-  if (!flags?.[1].split(",").includes("allow-key-locking")) return source;
-  return `${CHECK_KEYS}${source.slice(flags[0].length).replaceAll("redis.call(", "__checked(")}`;
+  const names = flags?.[1].split(",") ?? [];
+  if (!flags || !names.includes("allow-key-locking")) return source;
+  const kept = names.filter((name) => name !== "allow-key-locking");
+  const shebang = kept.length > 0 ? `#!lua flags=${kept.join(",")}\n` : "";
+  return `${shebang}${CHECK_KEYS}${source.slice(flags[0].length).replaceAll("redis.call(", "__checked(")}`;
 }
 
 export async function startUpstashBridge(redisUrl: string, token = "test-token"): Promise<UpstashBridge> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 0, enableOfflineQueue: false });
   redis.on("error", () => {});
-  const scriptFirstLines: string[] = [];
+  const scripts: UpstashBridge["scripts"] = [];
   const requests: UpstashBridge["requests"] = [];
   // Upstash answers every request with a sync token, the primary's state; a counter stands in for it.
   let syncState = 0;
@@ -73,7 +77,7 @@ export async function startUpstashBridge(redisUrl: string, token = "test-token")
     const upper = name.toUpperCase();
     if (upper === "EVAL" || upper === "EVAL_RO") {
       const source = String(args[0]);
-      scriptFirstLines.push(source.split("\n")[0]);
+      scripts.push({ command: name.toLowerCase(), firstLine: source.split("\n")[0] });
       const prepared = asRedisScript(source);
       digests.set(sha1(source), sha1(prepared));
       return [name, prepared, ...args.slice(1)];
@@ -132,7 +136,7 @@ export async function startUpstashBridge(redisUrl: string, token = "test-token")
   return {
     url: `http://127.0.0.1:${port}`,
     token,
-    scriptFirstLines,
+    scripts,
     requests,
     async close() {
       redis.disconnect();
