@@ -27,8 +27,8 @@ const knownScopes = new Map<string, string>();
 
 /** The scope of a read: its name and parameters (as given), the post lifetime, and the page format. */
 export function pageScope(read: string, params: Record<string, unknown>, ttlSeconds: number): string {
-  // Known scopes are found by a key that is cheaper to build than the hashed text (sorting and JSON, about a tenth of
-  // a page's CPU): the same fields, in the order given, each value's type kept by JSON.
+  // Known scopes are found by a key that is cheaper to build than the hashed text (no sort, no nested JSON): the same
+  // fields, in the order given, each value's type kept by JSON. Only a new key builds the text and hashes it.
   let key = `${read}\n${ttlSeconds}`;
   for (const name in params) key += `\n${name}=${JSON.stringify(params[name])}`;
   let scope = knownScopes.get(key);
