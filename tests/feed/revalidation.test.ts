@@ -23,13 +23,21 @@ function servers(raw: Redis | Cluster): Redis[] {
   return "nodes" in raw && typeof raw.nodes === "function" ? raw.nodes("master") : [raw as Redis];
 }
 
-/** Commands the servers ran since the last reset, by name, leaving out the statistics commands themselves. */
+// Commands no feed request sends: INFO and CONFIG are this test reading and resetting the counts; REPLCONF and PSYNC
+// are a replica acknowledging its master (once a second, so one may land inside the measured span); CLUSTER is the
+// cluster client's own periodic slot refresh. PING stays counted: a feed request that pinged would be a second command.
+const NOT_FEED_COMMANDS = new Set(["info", "config", "replconf", "psync", "cluster"]);
+
+/** Commands the servers ran or refused since the last reset, by name, leaving out {@link NOT_FEED_COMMANDS}. */
 async function commandsSince(raw: Redis | Cluster): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const server of servers(raw)) {
-    for (const [, name, calls] of (await server.info("commandstats")).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
-      if (name === "info" || name.startsWith("config")) continue;
-      counts[name] = (counts[name] ?? 0) + Number(calls);
+    const stats = (await server.info("commandstats")).matchAll(
+      /^cmdstat_([^:|]+)[^:]*:calls=(\d+),.*rejected_calls=(\d+)/gm,
+    );
+    for (const [, name, calls, rejected] of stats) {
+      if (NOT_FEED_COMMANDS.has(name)) continue;
+      counts[name] = (counts[name] ?? 0) + Number(calls) + Number(rejected);
     }
   }
   return counts;
